@@ -1,0 +1,108 @@
+"""Dates that keep their precision: a day, a month or a year.
+
+A partial date starts on its period's first day for arithmetic ("2014-03" is 1 March 2014
+when compared), but it is always shown at the precision it was written ("March 2014").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class DateError(ValueError):
+    """A date written in a shape the format does not allow."""
+
+
+@dataclass(frozen=True, order=False)
+class PartialDate:
+    """A date at day, month or year precision, e.g. ``PartialDate.parse("2014-03")``."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | int) -> PartialDate:
+        """Parse ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (an int year as YAML gives it)."""
+        if isinstance(text, bool) or not isinstance(text, (str, int)):
+            raise DateError(f"expected a date, found {type(text).__name__}")
+        match = _DATE_TEXT.match(str(text))
+        if not match:
+            raise DateError(f"'{text}' is not a date")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError as exc:
+            raise DateError(f"'{text}' is not a real date ({exc})") from None
+        return cls(year, month, day)
+
+    @classmethod
+    def of(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def start(self) -> dt.date:
+        """The first day of the period, used for all comparisons."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The first day after the period: the day after a day, the next month, the next year."""
+        if self.day:
+            return self.start + dt.timedelta(days=1)
+        if self.month:
+            return dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return dt.date(self.year + 1, 1, 1)
+
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def words(self) -> str:
+        """'1 April 2021', 'April 2021' or '2021'."""
+        if self.day:
+            return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+        if self.month:
+            return f"{MONTHS[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return self.start < other.start
+
+    def __le__(self, other: PartialDate) -> bool:
+        return self.start <= other.start
+
+
+def as_day(value: PartialDate | dt.date | str) -> dt.date:
+    """Any accepted date form as the day it starts on."""
+    if isinstance(value, PartialDate):
+        return value.start
+    if isinstance(value, dt.date):
+        return value
+    return PartialDate.parse(value).start
+
+
+def words(value: PartialDate | dt.date | None) -> str:
+    """A date in words at its own precision; '' for an open end."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        value = PartialDate.of(value)
+    return value.words()

@@ -1,0 +1,1 @@
+"""YAML -> validated model; model -> embedded store or Neo4j."""

@@ -1,0 +1,28 @@
+"""Problems found in an input file, each printed as ``FILE:LINE:COLUMN: message (how to fix)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        level = "warning: " if self.warning else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}:{self.column}: {level}{self.message}{hint}"
+
+
+class InvalidInput(Exception):
+    """Raised with every problem found, so a caller can print them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,158 @@
+"""The YAML format, version 1, as one table of records and fields.
+
+The validator (``loaders.dataset``) and the JSON Schema (``python -m graph schema``) are both
+made from this table, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FORMAT_VERSION = 1
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+TYPE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+RESERVED = {"Organisation", "Source", "Event", "CITES", "INVOLVES"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: its type (see ``TYPES``), whether it is required, and what it means."""
+
+    type: str
+    required: bool = False
+    doc: str = ""
+
+
+# Field types: text, id, date, int, number, bool, "list:T", "record:NAME", "map:KEYTYPE:NAME".
+# A "ref:..." type is text that must name something declared elsewhere in the file.
+RECORDS: dict[str, dict[str, Field]] = {
+    "top": {
+        "format": Field("int", True, "format version; this tool reads 1"),
+        "area": Field("record:area", True, "the area this file describes"),
+        "sources": Field("list:record:source", False, "every source cited below"),
+        "kinds": Field("map:kind:kind", True, "organisation kinds (node labels)"),
+        "relationship_types": Field("map:type:relationship_type", False, "relationship types"),
+        "organisations": Field("list:record:organisation", True, "the organisations"),
+        "relationships": Field("list:record:relationship", False, "dated relationships"),
+        "snapshots": Field("list:record:snapshot", False, "named stops of the time slider"),
+        "events": Field("list:record:event", False, "things that happened on a date"),
+    },
+    "area": {
+        "name": Field("text", True, "the area's name"),
+        "description": Field("text", False, "what the file covers"),
+    },
+    "source": {
+        "id": Field("id", True, "unique id, cited by sources: lists"),
+        "title": Field("text", True, "title of the article, page or file"),
+        "publisher": Field("text", False, "who published it"),
+        "published": Field("date", False, "when it was published"),
+        "url": Field("text", False, "where to read it"),
+        "file": Field("text", False, "a local copy, relative to the YAML file"),
+    },
+    "kind": {
+        "label": Field("text", False, "a readable name (default: the kind itself)"),
+        "tier": Field("int", False, "layer in the drawing: 0 at the top (default 0)"),
+        "colour": Field("text", False, "a CSS colour such as #1f77b4"),
+    },
+    "relationship_type": {
+        "label": Field("text", False, "a readable name (default: the type itself)"),
+        "lineage": Field("bool", False, "true for mergers and successions (predecessor -> successor)"),
+    },
+    "organisation": {
+        "id": Field("id", True, "unique id"),
+        "name": Field("text", True, "the current (or last) name"),
+        "kind": Field("ref:kind", True, "one of the declared kinds"),
+        "valid_from": Field("date", False, "first day it existed (inclusive)"),
+        "valid_to": Field("date", False, "first day it no longer existed (exclusive)"),
+        "former_names": Field("list:record:former_name", False, "earlier names"),
+        "ods_code": Field("text", False, "NHS ODS code, never guessed"),
+        "url": Field("text", False, "its website"),
+        "notes": Field("text", False, "plain text"),
+        "sources": Field("list:ref:source", False, "ids of the sources that confirm it"),
+        "unverified": Field("list:field:organisation", False, "fields no source confirms yet"),
+    },
+    "former_name": {
+        "name": Field("text", True, "the earlier name"),
+        "valid_to": Field("date", True, "first day it no longer had that name"),
+        "valid_from": Field("date", False, "first day it had that name"),
+    },
+    "relationship": {
+        "from": Field("ref:organisation", True, "id of the organisation it starts from"),
+        "type": Field("ref:type", True, "one of the declared relationship types"),
+        "to": Field("ref:organisation", True, "id of the organisation it points to"),
+        "valid_from": Field("date", False, "first day in force (lineage: the take-over day)"),
+        "valid_to": Field("date", False, "first day no longer in force"),
+        "basis": Field("text", False, "the legal or contractual basis"),
+        "role": Field("text", False, "the role held (for people)"),
+        "amount_gbp": Field("number", False, "a sum in pounds, for funding"),
+        "notes": Field("text", False, "plain text"),
+        "sources": Field("list:ref:source", False, "ids of the sources that confirm it"),
+        "unverified": Field("list:field:relationship", False, "fields no source confirms yet"),
+    },
+    "snapshot": {
+        "date": Field("date", True, "the slider stop"),
+        "title": Field("text", True, "what the stop shows"),
+        "sources": Field("list:ref:source", False, "ids of the sources"),
+        "notes": Field("text", False, "plain text"),
+    },
+    "event": {
+        "date": Field("date", True, "when it happened, at the precision known"),
+        "title": Field("text", True, "what happened"),
+        "organisations": Field("list:ref:organisation", False, "ids of the organisations involved"),
+        "sources": Field("list:ref:source", False, "ids of the sources"),
+        "notes": Field("text", False, "plain text"),
+    },
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of format version 1, from ``RECORDS``."""
+    defs = {name: _record_schema(name) for name in RECORDS if name != "top"}
+    schema = _record_schema("top")
+    schema["properties"]["format"] = {"const": FORMAT_VERSION, "description": "format version"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "orgs-format-1.schema.json",
+        "title": "Organisational-structure graph, YAML format version 1",
+        **schema,
+        "$defs": defs,
+    }
+
+
+def _record_schema(name: str) -> dict[str, Any]:
+    fields = RECORDS[name]
+    return {
+        "type": "object",
+        "properties": {key: {**_type_schema(f.type), "description": f.doc}
+                       for key, f in fields.items()},
+        "required": [key for key, f in fields.items() if f.required],
+        "additionalProperties": False,
+    }
+
+
+def _type_schema(kind: str) -> dict[str, Any]:
+    if kind.startswith("list:"):
+        return {"type": "array", "items": _type_schema(kind[5:])}
+    if kind.startswith("record:"):
+        return {"$ref": f"#/$defs/{kind[7:]}"}
+    if kind.startswith("map:"):
+        _, key_type, record = kind.split(":")
+        pattern = KIND_PATTERN if key_type == "kind" else TYPE_PATTERN
+        return {"type": "object", "propertyNames": {"pattern": pattern,
+                                                    "not": {"enum": sorted(RESERVED)}},
+                "additionalProperties": {"$ref": f"#/$defs/{record}"}}
+    if kind.startswith("field:"):
+        record = kind[6:]
+        return {"enum": [k for k in RECORDS[record] if k not in ("id", "unverified")]}
+    return {
+        "text": {"type": "string"},
+        "id": {"type": "string", "pattern": ID_PATTERN},
+        "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
+                           {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+        "int": {"type": "integer"},
+        "number": {"type": "number"},
+        "bool": {"type": "boolean"},
+    }.get(kind, {"type": "string"})  # ref:... is text naming something declared
