@@ -96,3 +96,12 @@ def _tint(colour: str, strength: float = 0.3) -> str:
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     mix = [round(255 - (255 - c) * strength) for c in (r, g, b)]
     return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def vis_network_assets() -> tuple[str, str]:
+    """vis-network's JavaScript and CSS as shipped inside pyvis, to inline (never a CDN)."""
+    from importlib.resources import files
+
+    lib = files("pyvis") / "lib" / "vis-9.1.2"
+    return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
+            (lib / "vis-network.css").read_text(encoding="utf-8"))
