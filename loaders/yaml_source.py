@@ -105,6 +105,9 @@ def _decode(raw: bytes, name: str) -> str:
 def _syntax_problem(exc: yaml.YAMLError, name: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if isinstance(exc, yaml.reader.ReaderError):  # a bad character: only its offset is known
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
     message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     hint = "fix the YAML syntax here"
     lines = text.splitlines()
@@ -114,6 +117,10 @@ def _syntax_problem(exc: yaml.YAMLError, name: str, text: str) -> Problem:
             message, hint = "a tab character is not allowed in YAML indentation", "indent with spaces"
     if "unacceptable character" in message or "special characters are not allowed" in message:
         hint = "remove the control character"
+    context = getattr(exc, "context_mark", None)
+    if context and mark and context.line != mark.line and hint == "fix the YAML syntax here":
+        hint = (f"{getattr(exc, 'context', 'this')} that starts at line {context.line + 1} "
+                f"column {context.column + 1}: check it is closed")
     return Problem(name, line, column, f"YAML syntax error: {message}", hint)
 
 
@@ -164,7 +171,7 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
             first = doc.key_marks[(*path, key)]
             problems.append(Problem(doc.file, key_node.start_mark.line + 1,
                                     key_node.start_mark.column + 1, f"duplicate key '{key}'",
-                                    f"it is already set on line {first[0]}; keep one"))
+                                    f"already set at line {first[0]} column {first[1]}; keep one"))
             continue
         doc.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         mapping[key] = _build(value_node, (*path, key), doc, problems)
@@ -192,4 +199,4 @@ def _scalar(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Any:
 
 def _tag_problem(node: yaml.Node, file: str) -> Problem:
     return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
-                   f"tag '{node.tag}' is not allowed", "remove the tag: only plain YAML data is read")
+                   f"tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed", "remove the tag: only plain YAML data is read")

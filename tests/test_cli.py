@@ -1,0 +1,94 @@
+"""The CLI: a thin shell over the same functions, with exit codes 0 and 2 and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from loaders import yaml_source
+
+HERE = Path(__file__).parent
+MINI = HERE / "data" / "mini.yaml"
+OTHER = HERE / "data" / "other_area.yaml"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True,
+                          cwd=HERE.parent, timeout=120)
+
+
+def test_diff_json_shows_what_was_added_and_removed() -> None:
+    run = cli("diff", "2013-06-01", "2022-08-01", "--format", "json", "--data", str(MINI))
+    assert run.returncode == 0, run.stderr
+    change = json.loads(run.stdout)
+    assert [o["id"] for o in change["added"]] == ["icb", "reg-new"]
+    assert [o["id"] for o in change["removed"]] == ["ccg-north", "ccg-south", "reg-old"]
+    assert change["renamed"] == [{"id": "hospital", "from": "Testshire General Hospital Trust",
+                                  "to": "Testshire Hospitals Trust"}]
+    assert {r["type"] for r in change["lineage"]} == {"MERGED_INTO", "SUCCEEDED_BY"}
+
+
+def test_lineage_accepts_an_ods_code_and_reaches_the_predecessors() -> None:
+    run = cli("--data", str(MINI), "lineage", "qqq", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["organisation"] == "icb"
+    assert [(p["id"], p["date"], p["sources"]) for p in result["predecessors"]] == [
+        ("ccg-all", "2022-07-01", ["src-b"]), ("ccg-north", "2021-04-01", ["src-b"]),
+        ("ccg-south", "2021-04-01", ["src-b"])]
+
+
+def test_lineage_text_names_dates_in_words() -> None:
+    run = cli("lineage", "icb", "--data", str(MINI))
+    assert "<- North CCG (ccg-north) MERGED_INTO on 1 April 2021 [sources: src-b]" in run.stdout
+
+
+def test_timeline_json_keeps_each_date_at_its_precision() -> None:
+    run = cli("timeline", "--format", "json", "--data", str(MINI))
+    events = json.loads(run.stdout)
+    assert [(e["date"], e["title"]) for e in events] == [
+        ("2014-03", "A report is published"), ("2021-04-01", "The CCGs merge")]
+    assert events[1]["organisations"] == ["ccg-north", "ccg-south", "ccg-all"]
+
+
+def test_schema_is_a_valid_json_schema_that_accepts_the_test_files() -> None:
+    run = cli("schema")
+    schema = json.loads(run.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in (MINI, OTHER):  # the parser keeps dates as text, as JSON would
+        assert list(validator.iter_errors(yaml_source.read(path).data)) == []
+    bad = yaml_source.read(MINI).data
+    bad["colour"] = "red"
+    assert [e.message for e in validator.iter_errors(bad)] == [
+        "Additional properties are not allowed ('colour' was unexpected)"]
+
+
+@pytest.mark.parametrize("args", [
+    ("lineage", "nobody"),
+    ("diff", "2014-13-01", "2020-01-01"),
+    ("lineage", "icb", "--data", "missing.yaml"),
+])
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    data = () if "--data" in args else ("--data", str(MINI))
+    run = cli(*args, *data)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_another_area_with_its_own_kinds_answers_every_command() -> None:
+    assert cli("validate", "--strict", str(OTHER)).returncode == 0
+    lineage = json.loads(cli("lineage", "trust-b", "--format", "json", "--data", str(OTHER)).stdout)
+    assert [p["id"] for p in lineage["predecessors"]] == ["trust-a"]
+    change = json.loads(cli("diff", "2017-01-01", "2021-01-01", "--format", "json",
+                            "--data", str(OTHER)).stdout)
+    assert [o["id"] for o in change["added"]] == ["hill-academy", "trust-b"]
+    assert [o["id"] for o in change["removed"]] == ["hill-la", "trust-a"]
+    timeline = json.loads(cli("timeline", "--format", "json", "--data", str(OTHER)).stdout)
+    assert timeline[0]["date"] == "2017-09-01"

@@ -1,0 +1,164 @@
+"""The time functions on small hand-made graphs, with exact expected sets, and their invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.dates import PartialDate
+from graph.model import Area, Dataset, Kind, Organisation, Relationship, RelationshipType
+from graph.temporal import (
+    apply_diff,
+    at,
+    at_by_scan,
+    build_graph,
+    diff,
+    lineage,
+    neighbourhood,
+    timeline,
+)
+from loaders.dataset import load
+
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+GRAPH = build_graph(load(MINI))
+
+
+def test_at_gives_the_organisations_in_force_under_their_names_that_day() -> None:
+    view = at(GRAPH, "2014-06-01")
+    assert view.organisations == {
+        "reg-old": "Old Regulator", "ccg-north": "North CCG", "ccg-south": "South CCG",
+        "hospital": "Testshire General Hospital Trust"}
+    assert view.relationships == {"reg-old|OVERSEES|hospital|1",
+                                  "ccg-north|COMMISSIONS|hospital|1"}
+
+
+def test_valid_to_is_exclusive_and_valid_from_inclusive() -> None:
+    assert "ccg-north" in at(GRAPH, "2021-03-31").organisations
+    assert "ccg-north" not in at(GRAPH, "2021-04-01").organisations
+    assert "ccg-all" in at(GRAPH, "2021-04-01").organisations
+
+
+def test_a_month_precision_rename_takes_effect_on_the_first_of_the_month() -> None:
+    assert at(GRAPH, "2015-03-31").organisations["hospital"] == "Testshire General Hospital Trust"
+    assert at(GRAPH, "2015-04").organisations["hospital"] == "Testshire Hospitals Trust"
+
+
+def test_a_lineage_relationship_is_not_in_force_once_its_predecessor_has_ended() -> None:
+    assert not any("MERGED_INTO" in r for r in at(GRAPH, "2021-04-01").relationships)
+
+
+def test_diff_lists_added_removed_renamed_and_the_lineage_between() -> None:
+    change = diff(GRAPH, "2013-06-01", "2022-08-01")
+    assert change.added == {"reg-new": "New Regulator", "icb": "Testshire ICB"}
+    assert set(change.removed) == {"reg-old", "ccg-north", "ccg-south"}
+    assert change.renamed == {"hospital": ("Testshire General Hospital Trust",
+                                           "Testshire Hospitals Trust")}
+    assert set(change.lineage) == {"reg-old|SUCCEEDED_BY|reg-new|1",
+                                   "ccg-north|MERGED_INTO|ccg-all|1",
+                                   "ccg-south|MERGED_INTO|ccg-all|1",
+                                   "ccg-all|SUCCEEDED_BY|icb|1"}
+    assert change.relationships_added == {"reg-new|OVERSEES|hospital|1"}
+
+
+def test_lineage_walks_back_transitively_with_dates_and_sources() -> None:
+    result = lineage(GRAPH, "icb")
+    assert [(s.organisation, s.type, s.date.iso(), s.depth) for s in result.predecessors] == [
+        ("ccg-all", "SUCCEEDED_BY", "2022-07-01", 1),
+        ("ccg-north", "MERGED_INTO", "2021-04-01", 2),
+        ("ccg-south", "MERGED_INTO", "2021-04-01", 2)]
+    assert result.predecessors[0].sources == ("src-b",)
+    assert result.successors == ()
+    forward = lineage(GRAPH, "ccg-north")
+    assert [s.organisation for s in forward.successors] == ["ccg-all", "icb"]
+
+
+def test_neighbourhood_uses_only_what_is_in_force_on_the_date() -> None:
+    assert neighbourhood(GRAPH, "hospital", 1, "2014-06-01") == {
+        "hospital", "reg-old", "ccg-north"}
+    assert neighbourhood(GRAPH, "hospital", 1, "2021-06-01") == {
+        "hospital", "reg-new", "ccg-all"}
+    assert neighbourhood(GRAPH, "ccg-north", 2, "2014-06-01") == {
+        "ccg-north", "hospital", "reg-old"}
+    assert neighbourhood(GRAPH, "icb", 1, "2014-06-01") == set()
+    assert neighbourhood(GRAPH, "icb", 1) == {"icb", "ccg-all"}
+
+
+def test_timeline_is_oldest_first() -> None:
+    assert [e.title for e in timeline(GRAPH.graph["dataset"])] == [
+        "A report is published", "The CCGs merge"]
+
+
+# -- invariants on generated datasets -----------------------------------------------------
+
+START = dt.date(2010, 1, 1)
+
+
+@st.composite
+def partial_dates(draw: st.DrawFn) -> PartialDate:
+    day = START + dt.timedelta(days=draw(st.integers(0, 15 * 365)))
+    precision = draw(st.sampled_from(["day", "month", "year"]))
+    return PartialDate(day.year, day.month if precision != "year" else None,
+                       day.day if precision == "day" else None)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    organisations = {}
+    for i in range(draw(st.integers(1, 12))):
+        bounds = sorted({draw(partial_dates()) for _ in range(2)}, key=lambda d: d.start)
+        valid_from = bounds[0] if draw(st.booleans()) else None
+        valid_to = bounds[-1] if len(bounds) == 2 and draw(st.booleans()) else None
+        former = ()
+        if valid_to is None and draw(st.booleans()):
+            from graph.model import FormerName
+            former = (FormerName(f"old name {i}", draw(partial_dates())),)
+        organisations[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", "K", valid_from, valid_to,
+                                              former)
+    ids = list(organisations)
+    relationships = []
+    for n in range(draw(st.integers(0, 20))):
+        a, b = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        dates = sorted({draw(partial_dates()) for _ in range(2)}, key=lambda d: d.start)
+        valid_from = dates[0] if draw(st.booleans()) else None
+        valid_to = dates[-1] if len(dates) == 2 and draw(st.booleans()) else None
+        relationships.append(Relationship(f"{a}|R|{b}|{n}", a, "R", b, valid_from, valid_to))
+    return Dataset(Area("generated"), {}, {"K": Kind("K", "K")},
+                   {"R": RelationshipType("R", "R")}, organisations, tuple(relationships))
+
+
+days = st.integers(0, 16 * 365).map(lambda n: START + dt.timedelta(days=n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(datasets(), days, days)
+def test_applying_diff_a_b_to_at_a_gives_at_b(dataset: Dataset, a: dt.date, b: dt.date) -> None:
+    graph = build_graph(dataset)
+    assert apply_diff(at(graph, a), diff(graph, a, b)) == at(graph, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(datasets(), days)
+def test_everything_in_at_d_is_in_force_on_d(dataset: Dataset, day: dt.date) -> None:
+    graph = build_graph(dataset)
+    view = at(graph, day)
+    for org_id, name in view.organisations.items():
+        org = dataset.organisations[org_id]
+        assert org.valid_from is None or org.valid_from.start <= day
+        assert org.valid_to is None or day < org.valid_to.start
+        assert name == org.name_at(day)
+    relationships = {r.id: r for r in dataset.relationships}
+    for rel_id in view.relationships:
+        rel = relationships[rel_id]
+        assert rel.in_force_on(day)
+        assert rel.source in view.organisations and rel.target in view.organisations
+
+
+@settings(max_examples=150, deadline=None)
+@given(datasets(), st.lists(days, min_size=1, max_size=6))
+def test_the_indexed_at_agrees_with_a_plain_scan(dataset: Dataset, dates: list[dt.date]) -> None:
+    graph = build_graph(dataset)
+    for day in dates:  # repeated days hit the epoch cache
+        assert at(graph, day) == at_by_scan(graph, day)
