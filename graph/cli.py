@@ -164,13 +164,15 @@ def _rel_text(rel: object) -> str:
 
 # Modules that add their own commands: each has ``register(subparsers, common)`` adding
 # parsers whose ``func`` is set with ``set_defaults(func=...)``. Imported only when parsing.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["loaders.store_cli", "graph.snapshot_cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="the YAML file (default: data/orgs.yaml or $ORGS_DATA)")
-    parser = argparse.ArgumentParser(prog="python -m graph", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m graph",
+        description="Who ran local health services, who oversaw whom, who merged with whom, when.")
     parser.add_argument("--data", dest="global_data", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
