@@ -1,0 +1,383 @@
+"""Snapshots: every format opened with an independent reader, on real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.snapshot import (
+    FORMATS,
+    SnapshotError,
+    file_extension,
+    file_name,
+    media_type,
+    render_snapshot,
+)
+from graph.temporal import build_graph
+from loaders.dataset import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+MINI = DATA / "mini.yaml"
+HOSTILE = DATA / "hostile.yaml"
+GEXF_XSD = Path("/work/shared/data/gexf-schema/1.2draft/gexf.xsd")
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def mini() -> nx.MultiDiGraph:
+    return build_graph(load(MINI))
+
+
+@pytest.fixture(scope="module")
+def gexf_schema() -> xmlschema.XMLSchema:
+    if not GEXF_XSD.exists():
+        pytest.skip(f"the official GEXF schema is not at {GEXF_XSD}")
+    return xmlschema.XMLSchema(str(GEXF_XSD))
+
+
+def snapshot_json(graph, date, **options) -> dict:
+    return json.loads(render_snapshot(graph, "json", date, **options))
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+
+
+def png_chunks(png: bytes) -> dict[bytes, bytes]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, offset = {}, 8
+    while offset < len(png):
+        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        body = png[offset + 8:offset + 8 + length]
+        crc = struct.unpack(">I", png[offset + 8 + length:offset + 12 + length])[0]
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in {kind!r}"
+        chunks.setdefault(kind, body)
+        offset += 12 + length
+    return chunks
+
+
+# -- SVG and PNG ---------------------------------------------------------------------------
+
+def test_svg_parses_and_carries_caption_hash_and_numbered_sources(mini):
+    svg = render_snapshot(mini, "svg", "2021-04-01")
+    texts = svg_texts(svg)
+    assert "Testshire: as at 1 April 2021" in texts
+    caption = next(t for t in texts if "content hash" in t)
+    assert mini.graph["dataset"].content_hash in caption
+    assert "1. Article A. Testshire News, March 2014." in texts
+    assert "2. Article B. 2020." in texts
+    assert "All Testshire CCG" in texts  # labels stay searchable text
+    assert {"Regulator", "Clinical commissioning group", "merged into"} <= set(texts)  # legend
+
+
+def test_svg_is_byte_identical_between_runs(mini):
+    first = render_snapshot(mini, "svg", "2016-06-01", diff_from="2014-01-01")
+    assert first == render_snapshot(mini, "svg", "2016-06-01", diff_from="2014-01-01")
+    assert b"<dc:date>" not in first
+
+
+def test_svg_diff_has_state_legend_and_former_name(mini):
+    texts = svg_texts(render_snapshot(mini, "svg", "2016-06-01", diff_from="2014-01-01"))
+    assert "changes since 1 January 2014 marked" in texts
+    assert {"added since 1 January 2014", "ended since 1 January 2014",
+            "renamed since 1 January 2014"} <= set(texts)
+    assert "(formerly Testshire" in texts and "General Hospital Trust)" in texts  # wrapped
+
+
+def test_png_has_magic_bytes_and_the_asked_dpi(mini):
+    low = png_chunks(render_snapshot(mini, "png", "2021-04-01", dpi=100))
+    high = png_chunks(render_snapshot(mini, "png", "2021-04-01", dpi=300))
+    per_metre_x, per_metre_y, unit = struct.unpack(">IIB", high[b"pHYs"])
+    assert unit == 1 and per_metre_x == per_metre_y == round(300 / 0.0254)
+    width_low = struct.unpack(">I", low[b"IHDR"][:4])[0]
+    width_high = struct.unpack(">I", high[b"IHDR"][:4])[0]
+    assert width_high == pytest.approx(3 * width_low, abs=3)
+
+
+def test_png_default_is_print_resolution(mini):
+    chunks = png_chunks(render_snapshot(mini, "png", "2021-04-01"))
+    assert struct.unpack(">I", chunks[b"pHYs"][:4])[0] == round(200 / 0.0254)
+
+
+def test_image_of_empty_selection_says_so(mini):
+    texts = svg_texts(render_snapshot(mini, "svg", "2012-01-01"))
+    assert "Nothing in force on this date for this selection." in texts
+    assert "No sources cited by what is drawn." in texts
+
+
+# -- JSON, GraphML, GEXF -------------------------------------------------------------------
+
+def test_json_holds_view_sources_and_provenance(mini):
+    data = snapshot_json(mini, "2021-04-01")
+    assert data["area"] == "Testshire" and data["as_at"] == "2021-04-01"
+    assert data["content_hash"] == mini.graph["dataset"].content_hash
+    states = {n["id"]: n["state"] for n in data["nodes"]}
+    assert states == {"reg-new": "current", "ccg-all": "current", "hospital": "current",
+                      "ccg-north": "ghost", "ccg-south": "ghost"}
+    assert data["sources"][0] == {"number": 1, "id": "src-a", "title": "Article A",
+                                  "publisher": "Testshire News", "published": "March 2014",
+                                  "url": "https://example.org/a"}
+
+
+def test_every_data_format_marks_the_diff(mini, tmp_path):
+    options = {"diff_from": "2020-01-01"}
+    data = snapshot_json(mini, "2021-04-01", **options)
+    expected = {"ccg-all": "added", "ccg-north": "ended", "ccg-south": "ended"}
+    assert {n["id"]: n["state"] for n in data["nodes"] if n["state"] != "current"} == expected
+    (tmp_path / "s.graphml").write_bytes(render_snapshot(mini, "graphml", "2021-04-01", **options))
+    graphml = nx.read_graphml(tmp_path / "s.graphml")
+    assert {i: a["state"] for i, a in graphml.nodes(data=True) if a["state"] != "current"} == expected
+    (tmp_path / "s.gexf").write_bytes(render_snapshot(mini, "gexf", "2021-04-01", **options))
+    gexf = nx.read_gexf(tmp_path / "s.gexf")
+    assert {i: a["state"] for i, a in gexf.nodes(data=True)
+            if a["state"] not in ("current", "absent")} == expected
+
+
+def test_renamed_is_marked_with_the_old_name(mini):
+    data = snapshot_json(mini, "2015-06-01", diff_from="2014-06-01")
+    hospital = next(n for n in data["nodes"] if n["id"] == "hospital")
+    assert hospital["state"] == "renamed"
+    assert hospital["renamed_from"] == "Testshire General Hospital Trust"
+    assert hospital["name"] == "Testshire Hospitals Trust"
+
+
+@pytest.mark.parametrize("options", [{}, {"focus": "99X"}, {"diff_from": "2016-01-01"},
+                                     {"kinds": ["CCG"], "types": ["MERGED_INTO"]}])
+def test_graphml_has_the_same_nodes_and_edges_as_the_json(mini, tmp_path, options):
+    data = snapshot_json(mini, "2021-04-01", **options)
+    path = tmp_path / "s.graphml"
+    path.write_bytes(render_snapshot(mini, "graphml", "2021-04-01", **options))
+    graphml = nx.read_graphml(path, force_multigraph=True)
+    assert set(graphml.nodes) == {n["id"] for n in data["nodes"]}
+    assert graphml.number_of_edges() == len(data["edges"])
+    assert {k for _, _, k in graphml.edges(keys=True)} == {e["id"] for e in data["edges"]}
+    assert graphml.graph["content_hash"] == data["content_hash"]
+    first = data["nodes"][0]
+    assert graphml.nodes[first["id"]]["kind_label"] == first["kind_label"]
+
+
+def test_gexf_is_valid_dynamic_and_covers_all_of_time(mini, gexf_schema, tmp_path):
+    gexf = render_snapshot(mini, "gexf", "2021-04-01")
+    gexf_schema.validate(gexf.decode("utf-8"))
+    graph_element = ET.fromstring(gexf).find("{http://www.gexf.net/1.2draft}graph")
+    assert graph_element.get("mode") == "dynamic" and graph_element.get("timeformat") == "date"
+    assert "name" not in graph_element.attrib
+    path = tmp_path / "s.gexf"
+    path.write_bytes(gexf)
+    read = nx.read_gexf(path)
+    dataset = mini.graph["dataset"]
+    assert read.number_of_nodes() == len(dataset.organisations)  # all of time, not the date
+    assert read.number_of_edges() == len(dataset.relationships)
+    north = read.nodes["ccg-north"]
+    assert (north["start"], north["end"]) == ("2013-04-01", "2021-03-31")  # end: last day
+    assert north["valid_to"] == "2021-04-01"  # the YAML's exclusive end, kept as written
+    edge = read.edges["ccg-north", "ccg-all"]
+    assert edge["relationship"] == "MERGED_INTO" and edge["label"] == "merged into"
+
+
+def test_gexf_focus_keeps_the_neighbourhood_over_all_time(mini, gexf_schema, tmp_path):
+    gexf = render_snapshot(mini, "gexf", "2021-04-01", focus="ccg-all", depth=1,
+                           diff_from="2020-01-01")
+    gexf_schema.validate(gexf.decode("utf-8"))
+    path = tmp_path / "s.gexf"
+    path.write_bytes(gexf)
+    # ccg-all's all-time neighbours: the merged CCGs, the hospital and its successor
+    assert set(nx.read_gexf(path).nodes) == {"ccg-all", "ccg-north", "ccg-south", "hospital",
+                                             "icb"}
+
+
+def alive(attributes: dict, day: dt.date) -> bool:
+    start, end = attributes.get("start"), attributes.get("end")
+    return ((start is None or dt.date.fromisoformat(start) <= day)
+            and (end is None or day <= dt.date.fromisoformat(end)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(day=st.dates(dt.date(2012, 1, 1), dt.date(2024, 12, 31)))
+def test_gexf_intervals_agree_with_the_view_on_any_day(day):
+    graph = build_graph(load(MINI))
+    data = snapshot_json(graph, day.isoformat())
+    in_force = {n["id"] for n in data["nodes"] if n["state"] != "ghost"}
+    rels_in_force = {e["id"] for e in data["edges"] if e["state"] != "ghost"}
+    root = ET.fromstring(render_snapshot(graph, "gexf", day.isoformat()))
+    ns = "{http://www.gexf.net/1.2draft}"
+    lineage = {t for t, r in graph.graph["dataset"].relationship_types.items() if r.lineage}
+    nodes = {n.get("id") for n in root.iter(f"{ns}node") if alive(n.attrib, day)}
+    edges = {e.get("id") for e in root.iter(f"{ns}edge")
+             if alive(e.attrib, day) and e.get("id").split("|")[1] not in lineage}
+    assert nodes == in_force
+    assert edges == rels_in_force
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+class _Resources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.urls += [v for k, v in attrs if k in ("src", "href", "srcset", "data") and v]
+
+
+def test_html_loads_nothing_from_the_network(mini):
+    page = render_snapshot(mini, "html", "2021-04-01").decode("utf-8")
+    parser = _Resources()
+    parser.feed(page)
+    assert parser.urls == []
+    assert set(re.findall(r"url\(\s*['\"]?([a-z]+):", page)) <= {"data"}
+    assert "default-src 'none'" in page  # the CSP forbids requests even if one slipped in
+    assert "vis.Network" in page and "<input type=\"range\"" in page
+
+
+def test_html_embeds_every_stop_and_dedupes_frames(mini):
+    page = render_snapshot(mini, "html", "2021-04-01").decode("utf-8")
+    blob = re.search(r'<script type="application/json" id="snapshot-data">(.*?)</script>',
+                     page, re.S).group(1)
+    data = json.loads(blob)
+    dates = [s["date"] for s in data["stops"]]
+    assert dates[0] == "2013-04-01" and dates[-1] == "2022-07-01"
+    assert len(dates) == len(set(dates)) == 112  # April 2013 to July 2022, monthly
+    assert data["stops"][data["start"]]["date"] == "2021-04-01"
+    assert data["stops"][data["start"]]["title"] == "One CCG"
+    assert len(data["frames"]) < 20  # most months look like the one before
+    assert data["sources"]["src-a"]["title"] == "Article A"
+
+
+def test_hostile_text_cannot_close_the_script_or_add_markup():
+    graph = build_graph(load(HOSTILE))
+    page = render_snapshot(graph, "html", "2019-06-01").decode("utf-8")
+    parser = _Resources()
+    parser.feed(page)
+    assert "img" not in parser.tags and "svg" not in parser.tags and "b" not in parser.tags
+    assert parser.tags.count("script") == 3  # vis-network, the data, the page's own
+    assert page.count("</script>") == 3
+    assert "<title>Hostile &lt;/script&gt;&lt;script&gt;alert(&#x27;area&#x27;)" in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+
+
+@pytest.mark.parametrize("fmt", ["svg", "json", "graphml", "gexf"])
+def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
+    graph = build_graph(load(HOSTILE))
+    content = render_snapshot(graph, fmt, "2019-06-01")
+    if fmt == "json":
+        names = {n["name"] for n in json.loads(content)["nodes"]}
+    elif fmt == "svg":  # long words are wrapped onto several lines of text
+        assert "</script><script>alert(1)</script>" in "".join(svg_texts(content))
+        assert "<img src=x onerror=alert(1)>" in " ".join(svg_texts(content))
+        return
+    else:
+        root = ET.fromstring(content)  # parses: nothing broke the XML
+        names = {"".join(e.itertext()) for e in root.iter() if e.text} | {
+            v for e in root.iter() for v in e.attrib.values()}
+    assert "</script><script>alert(1)</script>" in names
+    assert "<img src=x onerror=alert(1)>" in names
+
+
+# -- the public surface ------------------------------------------------------------------
+
+def test_mime_types_extensions_and_download_names(mini):
+    assert media_type("svg") == "image/svg+xml" and file_extension("png") == ".png"
+    assert {file_extension(f) for f in FORMATS} == {".svg", ".png", ".html", ".json", ".gexf",
+                                                    ".graphml"}
+    assert file_name(mini, "svg", "2021-04", focus="ccg-all") == "testshire-2021-04-01-ccg-all.svg"
+    assert file_name(mini, "gexf", "2021-04-01", diff_from="2020") == (
+        "testshire-2020-01-01-to-2021-04-01.gexf")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"fmt": "pdf"}, "unknown snapshot format 'pdf'"),
+    ({"date": "2021-02-30"}, "is not a real date"),
+    ({"focus": "nowhere"}, "no organisation with id or ODS code 'nowhere'"),
+    ({"focus": "icb", "date": "2014-01-01"}, "'icb' does not exist on 1 January 2014"),
+    ({"kinds": ["CCG", "Ghost"]}, "unknown kind 'Ghost'"),
+    ({"types": ["LIKES"]}, "unknown relationship type 'LIKES'"),
+    ({"dpi": 5}, "dpi must be a whole number from 30 to 1200"),
+    ({"depth": -1}, "depth must be a whole number 0 or more"),
+])
+def test_bad_options_raise_one_clear_error(mini, options, message):
+    fmt = options.pop("fmt", "json")
+    date = options.pop("date", "2021-04-01")
+    with pytest.raises(SnapshotError, match=re.escape(message)):
+        render_snapshot(mini, fmt, date, **options)
+
+
+def test_focus_by_ods_code_and_depth_zero(mini):
+    data = snapshot_json(mini, "2021-04-01", focus="99x", depth=0)
+    assert data["focus"] == "ccg-all"
+    # depth 0: the organisation itself and the ghosts of what merged into it
+    assert {n["id"] for n in data["nodes"]} == {"ccg-all", "ccg-north", "ccg-south"}
+
+
+# -- the CLI -------------------------------------------------------------------------------
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graph", "snapshot", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_writes_all_six_formats_for_a_date_a_focus_and_a_diff(tmp_path):
+    for fmt in FORMATS:
+        out = tmp_path / f"snap{file_extension(fmt)}"
+        result = run_cli("--data", str(MINI), "--date", "2021-04-01", "--focus", "ccg-all",
+                         "--depth", "1", "--diff-from", "2020-01-01", "-o", str(out),
+                         "--dpi", "120")
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.startswith(f"wrote {out} ({fmt}, ")
+        assert out.stat().st_size > 500
+    data = json.loads((tmp_path / "snap.json").read_text())
+    assert data["focus"] == "ccg-all" and data["diff_from"] == "2020-01-01"
+    png = png_chunks((tmp_path / "snap.png").read_bytes())
+    assert struct.unpack(">I", png[b"pHYs"][:4])[0] == round(120 / 0.0254)
+
+
+def test_cli_positional_file_format_flag_and_stdout():
+    result = subprocess.run([sys.executable, "-m", "graph", "snapshot", str(MINI), "--date",
+                             "2016-04", "--format", "json", "-o", "-"],
+                            cwd=ROOT, capture_output=True, timeout=120)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["as_at"] == "2016-04-01"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--date", "2021-13-01", "-o", "x.svg"], "error: date: '2021-13-01' is not a real date"),
+    (["--date", "2021-04", "-o", "x.txt"], "error: cannot tell the format from 'x.txt'"),
+    (["--date", "2021-04", "--focus", "nope", "-o", "x.svg"], "error: no organisation"),
+    (["--date", "2021-04", "--kinds", "CCG,Foo", "-o", "x.svg"], "error: unknown kind 'Foo'"),
+    (["--date", "2021-04", "-o", "/no/such/folder/x.svg"], "error: cannot write"),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(args, message):
+    result = run_cli("--data", str(MINI), *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_invalid_yaml_prints_file_line_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\narea: {name: X}\nsources: []\nkinds: {}\n"
+                   "relationship_types: {}\norganisations:\n  - {id: a, name: A, kind: Nope}\n"
+                   "relationships: []\n")
+    result = run_cli(str(bad), "--date", "2021", "-o", str(tmp_path / "x.svg"))
+    assert result.returncode == 2
+    assert re.match(rf"{re.escape(str(bad))}:7:\d+: ", result.stderr)
+    assert "Traceback" not in result.stderr
