@@ -338,3 +338,24 @@ def test_any_releases_give_a_file_that_validates(releases: list[Release]) -> Non
     assert [str(p) for p in problems if not p.warning] == []
     document = yaml.safe_load(dump(imported.document))
     assert all(o["sources"] for o in document["organisations"])
+
+
+@needs_shared
+def test_area_qhg_reaches_the_three_ccgs_once_a_release_lists_m1j4y_under_qhg(
+        tmp_path: Path) -> None:
+    """The shared extracts predate 2021, so none lists M1J4Y under QHG; a current ODS ``eccg``
+    release does. This test adds one such row (constructed here, in ODS's own layout, and not
+    shipped as data) beside the real files: ``--area QHG`` alone then reaches the three CCGs."""
+    folder = tmp_path / "ods"
+    folder.mkdir()
+    for path in SHARED_ODS.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    write(folder / "eccg-2021_04.csv",
+          [row("M1J4Y", "NHS BEDFORDSHIRE, LUTON AND MILTON KEYNES CCG", "Y61", "QHG",
+               opened="20210401")])
+    out = tmp_path / "blmk-ods.yaml"
+    assert run("import-ods", "--ods-dir", str(folder), "--area", "QHG", "-o", str(out)) == 0
+    data = dataset_loader.load(out)
+    graph = temporal.build_graph(data)
+    before = {s.organisation for s in temporal.lineage(graph, data.resolve("M1J4Y")).predecessors}
+    assert before == {data.resolve(code) for code in ("06F", "06P", "04F")}
