@@ -164,7 +164,7 @@ def _rel_text(rel: object) -> str:
 
 # Modules that add their own commands: each has ``register(subparsers, common)`` adding
 # parsers whose ``func`` is set with ``set_defaults(func=...)``. Imported only when parsing.
-COMMAND_MODULES: list[str] = ["loaders.store_cli", "graph.snapshot_cli"]
+COMMAND_MODULES: list[str] = ["loaders.store_cli", "graph.snapshot_cli", "loaders.ods_cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:

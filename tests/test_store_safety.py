@@ -1,0 +1,217 @@
+"""Hardening of the stores: injection, crash-safe loads, concurrent reloads, secrets.
+
+Neo4j-side checks here use ``FakeDriver`` from test_neo4j_store.py, which only records the
+statements and parameters sent; it does not imitate a server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import ladybug
+import pytest
+import yaml
+from test_neo4j_store import FakeDriver
+
+from loaders import dataset as dataset_loader
+from loaders import embedded, neo4j_store
+from loaders.neo4j_store import Neo4jSettings
+from loaders.query import QueryError, run_query
+
+ROOT = Path(__file__).parent.parent
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+HOSTILE = {
+    "name": "Evil Trust '}) DETACH DELETE n //",
+    "notes": 'Backticks `Trust`) DELETE n and "quotes" and \\ and $rows',
+    "ods_code": "X'}) MATCH (m) DETACH DELETE m //",
+    "former": "`}) CALL db.clearQueryCaches() //",
+    "role": "r'}]->() SET x.y = 1 //",
+    "title": "Source `MERGE (:Hacked)` '; DROP TABLE Trust; --",
+}
+REGULATORS = "MATCH (r:Regulator) RETURN r.name ORDER BY r.name"
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _hostile_yaml(tmp_path: Path) -> Path:
+    document = yaml.safe_load(MINI.read_text())
+    hospital = next(o for o in document["organisations"] if o["id"] == "hospital")
+    hospital.update(name=HOSTILE["name"], notes=HOSTILE["notes"], ods_code=HOSTILE["ods_code"])
+    hospital["former_names"][0]["name"] = HOSTILE["former"]
+    document["relationships"][0]["role"] = HOSTILE["role"]
+    document["sources"][0]["title"] = HOSTILE["title"]
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    return path
+
+
+# -- injection ---------------------------------------------------------------------------
+
+def test_cypher_in_names_and_notes_lands_in_the_embedded_store_as_plain_text(tmp_path):
+    path = _hostile_yaml(tmp_path)
+    loaded = dataset_loader.load(path)
+    result = run_query("MATCH (t:Trust) RETURN t.name, t.notes, t.ods_code, t.former_names",
+                       dataset_path=path)
+    assert result.rows == [[HOSTILE["name"], HOSTILE["notes"], HOSTILE["ods_code"], [HOSTILE["former"]]]]
+    by_param = run_query("MATCH (t:Trust {name: $name}) RETURN t.id", params={"name": HOSTILE["name"]},
+                         dataset_path=path)
+    assert by_param.rows == [["hospital"]]
+    counts = run_query("MATCH (n) RETURN count(n)", dataset_path=path).rows
+    assert counts == [[len(loaded.organisations) + len(loaded.sources) + len(loaded.events)]]
+    back = embedded.read_back(embedded.ensure_store(path))
+    assert back.organisations == loaded.organisations and back.sources == loaded.sources
+    assert back.relationships[0].role in (HOSTILE["role"], None)
+    assert HOSTILE["role"] in {r.role for r in back.relationships}
+
+
+def test_cypher_in_values_reaches_neo4j_only_as_parameters(tmp_path):
+    loaded = dataset_loader.load(_hostile_yaml(tmp_path))
+    driver = FakeDriver()
+    neo4j_store.load(loaded, driver=driver)
+    sent_text = "\n".join(call[1] for call in driver.calls if call[0] in ("tx.run", "session.run"))
+    sent_params = repr([call[2] for call in driver.calls if call[0] == "tx.run"])
+    for value in HOSTILE.values():
+        assert value not in sent_text
+        assert repr(value)[1:-1] in sent_params or value in sent_params
+
+
+def test_labels_from_a_dataset_that_skipped_validation_never_reach_neo4j():
+    loaded = dataset_loader.load(MINI)
+    bad_kinds = {**loaded.kinds, "Trust`]->() DETACH DELETE n //": loaded.kinds["Trust"]}
+    driver = FakeDriver()
+    with pytest.raises(embedded.StoreError, match="not an identifier"):
+        neo4j_store.load(type(loaded)(**{**loaded.__dict__, "kinds": bad_kinds}), driver=driver)
+    assert driver.calls == []
+
+
+# -- crash-safe loads ----------------------------------------------------------------------
+
+def _kill_while_building(cache: Path, argv: list[str]) -> bool:
+    """Start a load, SIGKILL it as soon as its .building file appears; True if caught mid-build."""
+    process = subprocess.Popen([sys.executable, "-m", "graph", *argv], cwd=ROOT, env=os.environ.copy(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if list(cache.glob(".*.building*")):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.002)
+    process.wait()
+    return False
+
+
+def test_a_load_killed_part_way_leaves_the_previous_store_answering(cache):
+    embedded.ensure_store(MINI)
+    live = embedded.store_path(dataset_loader.load(MINI).content_hash)
+    before = run_query(REGULATORS, dataset_path=MINI).rows
+    stamp = live.stat().st_ino, live.stat().st_mtime_ns
+
+    assert any(_kill_while_building(cache, ["load", str(MINI)]) for _ in range(5)), \
+        "the load always finished before it could be killed"
+    assert (live.stat().st_ino, live.stat().st_mtime_ns) == stamp, "the live file was not touched"
+    fresh = ladybug.Connection(ladybug.Database(str(live), read_only=True))
+    assert fresh.execute(REGULATORS).get_all() == before
+    assert run_query(REGULATORS, dataset_path=MINI).rows == before
+    # The next build clears the dead builder's leftovers.
+    embedded.build(dataset_loader.load(MINI))
+    assert not list(cache.glob(".*.building*"))
+
+
+def test_a_first_build_killed_part_way_leaves_no_store_to_be_mistaken_for_whole(cache):
+    assert any(_kill_while_building(cache, ["load", str(MINI)]) for _ in range(5))
+    assert not list(cache.glob("orgs-*.lbug"))
+    assert run_query(REGULATORS, dataset_path=MINI).rows == [["New Regulator"], ["Old Regulator"]]
+
+
+# -- concurrent reloads ---------------------------------------------------------------------
+
+_WRITER = textwrap.dedent("""
+    import os, sys
+    from loaders import dataset, embedded
+    path, texts = sys.argv[1], sys.argv[2:]
+    for round in range(2):
+        for text in texts:
+            with open(path + ".new", "w") as f:
+                f.write(open(text).read())
+            os.replace(path + ".new", path)  # the YAML changes atomically too
+            embedded.build(dataset.load(path))  # what `python -m graph load` does
+""")
+
+
+def test_readers_see_the_old_or_the_new_graph_while_another_process_reloads(tmp_path):
+    old_text = MINI.read_text()
+    new_text = old_text.replace("Old Regulator", "Former Regulator")
+    (tmp_path / "a.yaml").write_text(old_text)
+    (tmp_path / "b.yaml").write_text(new_text)
+    live = tmp_path / "area.yaml"
+    live.write_text(old_text)
+    old_rows = [["New Regulator"], ["Old Regulator"]]
+    new_rows = [["Former Regulator"], ["New Regulator"]]
+    assert run_query(REGULATORS, dataset_path=live).rows == old_rows
+
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(live), str(tmp_path / "b.yaml"),
+                               str(tmp_path / "a.yaml")], cwd=ROOT, env=os.environ.copy(),
+                              stderr=subprocess.PIPE, text=True)
+    seen: list[object] = []
+
+    def read_until_the_writer_ends() -> None:
+        while writer.poll() is None:
+            try:
+                seen.append(run_query(REGULATORS, dataset_path=live).rows)
+            except Exception as exc:  # noqa: BLE001 - any error at all fails the test
+                seen.append(exc)
+
+    readers = [threading.Thread(target=read_until_the_writer_ends) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(timeout=240)
+    assert writer.wait(timeout=10) == 0, writer.stderr.read()
+    errors = [s for s in seen if isinstance(s, Exception)]
+    assert not errors, f"{len(errors)} reads failed, e.g. {errors[0]!r}"
+    assert all(rows in (old_rows, new_rows) for rows in seen)
+    assert new_rows in seen and len(seen) >= 10, f"only {len(seen)} reads"
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+PASSWORD = "Sup3r-S3cret-Pa55word"
+
+
+@pytest.mark.parametrize("argv", [["load", "--neo4j", str(MINI)],
+                                  ["query", "--neo4j", "MATCH (n) RETURN n"]])
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1", f"neo4j://neo4j:{PASSWORD}@127.0.0.1:1"])
+def test_the_password_never_appears_in_cli_output(argv, uri):
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": PASSWORD}
+    done = subprocess.run([sys.executable, "-m", "graph", *argv], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert PASSWORD not in done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and "Neo4j" in done.stderr
+
+
+def test_the_password_never_appears_in_exceptions_or_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    settings = Neo4jSettings("bolt://127.0.0.1:1", "neo4j", PASSWORD)
+    with pytest.raises(QueryError) as caught:
+        neo4j_store.run_read("MATCH (n) RETURN n", {}, timeout_s=2, row_cap=10, settings=settings)
+    with pytest.raises(embedded.StoreError) as failed_load:
+        neo4j_store.load(dataset_loader.load(MINI), settings=settings)
+    for text in (str(caught.value), repr(caught.value), str(failed_load.value),
+                 repr(failed_load.value), repr(settings), caplog.text):
+        assert PASSWORD not in text
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
