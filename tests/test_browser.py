@@ -1,0 +1,189 @@
+"""The page in a real Chromium: the graph draws, the slider moves, a click reaches Python,
+nothing leaves 127.0.0.1 and hostile names stay text. Saves the README's screenshots.
+
+Uses Debian's /usr/bin/chromium through PyPI playwright (never ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from loaders import dataset as dataset_loader
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+HOSTILE = ROOT / "tests" / "data" / "page_hostile.yaml"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def bundled_or_mini() -> tuple[Path, dict[str, str]]:
+    """The bundled BLMK data when it validates (the screenshots show it), else mini.yaml; with
+    the organisation to click, the dates to show and the diff to draw."""
+    bundled = ROOT / "data" / "orgs.yaml"
+    dataset, _ = dataset_loader.check(bundled) if bundled.exists() else (None, [])
+    if dataset is not None and "blmk-ccg" in dataset.organisations:
+        return bundled, {"click": "blmk-ccg", "date": "2021-04-01", "diff": "mode=diff&date="
+                         "2022-07-01&from=2020-04-01&focus=blmk-icb&depth=2"}
+    return ROOT / "tests" / "data" / "mini.yaml", {
+        "click": "ccg-all", "date": "2021-04-01", "diff": "mode=diff&date=2022-07-01"
+                                                          "&from=2013-04-01"}
+
+
+@contextmanager
+def serve(data: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1; yields the page's URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "ORGS_DATA": str(data)}
+    env.pop("NEO4J_URI", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_of(browser):
+    """A function opening a URL in a fresh page that blocks and counts requests leaving
+    127.0.0.1 and records any dialog (alert) that opens."""
+    pages = []
+
+    def open_page(url: str):
+        page = browser.new_page(viewport={"width": 1500, "height": 1050})
+        page.outside, page.dialogs = [], []
+
+        def route(request_route):
+            host = urlsplit(request_route.request.url).hostname
+            if request_route.request.url.startswith(("blob:", "data:")) or host == "127.0.0.1":
+                request_route.continue_()
+            else:
+                page.outside.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        page.locator(".org-graph[data-nodes]").wait_for(timeout=30_000)
+        page.locator(".org-graph canvas").wait_for()
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def heading(page) -> str:
+    return page.locator(".st-key-when h3").inner_text()
+
+
+def click_node(page, org_id: str) -> None:
+    """Click an organisation where vis-network drew it (the component tells where)."""
+    point = page.evaluate("(id) => orgGraph.nodePosition(id)", org_id)
+    page.mouse.click(point["x"], point["y"])
+
+
+def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
+    data, view = bundled_or_mini()
+    dataset = dataset_loader.load(data)
+    with serve(data) as url:
+        page = page_of(f"{url}/?date={view['date']}")
+        nodes_drawn = int(page.locator(".org-graph").get_attribute("data-nodes"))
+        assert nodes_drawn > 3
+        assert heading(page) in ("1 April 2021", "April 2021")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(500)  # let vis-network finish its first fit
+        page.screenshot(path=SCREENSHOTS / "graph.png")
+
+        slider = page.locator(".st-key-date input[type=range]")
+        slider.focus()
+        slider.press("ArrowRight")
+        page.locator(".st-key-when h3", has_text="1 May 2021").wait_for()
+        page.wait_for_url(re.compile(r"date=2021-05-01"))
+
+        click_node(page, view["click"])
+        details = page.locator(".st-key-details")
+        expected = dataset.organisations[view["click"]].name
+        details.get_by_text(expected, exact=True).first.wait_for()
+        assert "Lineage" in details.inner_text()
+        assert parse_qs(urlsplit(page.url).query)["org"] == [view["click"]]
+        page.screenshot(path=SCREENSHOTS / "details.png")
+
+        diff = page_of(f"{url}/?{view['diff']}")
+        diff.get_by_text("Changes from").wait_for()
+        diff.wait_for_timeout(500)
+        diff.screenshot(path=SCREENSHOTS / "diff.png")
+        assert "+ began:" in diff.locator("[data-testid=stText]").first.inner_text()
+        assert page.outside == [] and diff.outside == []
+
+
+def test_hostile_names_show_as_text_and_run_nothing(page_of):
+    img, script = "<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>"
+    with serve(HOSTILE) as url:
+        page = page_of(f"{url}/?date=2020-04-01")
+        click_node(page, "board")
+        details = page.locator(".st-key-details")
+        details.get_by_text(img, exact=True).first.wait_for()
+        assert "oversees <script>alert(1)</script> → <svg onload=alert(1)>" in \
+            details.inner_text()
+
+        point = page.evaluate("(id) => orgGraph.nodePosition(id)", "trust-old")
+        page.mouse.move(point["x"], point["y"])
+        tooltip = page.locator(".vis-tooltip")
+        tooltip.wait_for(state="visible")
+        assert tooltip.inner_text().splitlines()[0] == f"Old {script} Trust"
+        assert "Board <i>kind</i>" in page.locator(".org-graph .legend").inner_text()
+        assert f"{script} merger" in page.locator(".st-key-date").inner_text()
+
+        # The accessible table: the dataframe's cells hold the names as text.
+        page.get_by_text("Organisations shown").wait_for()
+        csv = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stDataFrame] [role=gridcell]')].map(c => c.textContent).join('|')""")
+        assert img in csv and script in csv
+
+        assert page.locator("img[src='x']").count() == 0
+        assert page.locator("svg[onload]").count() == 0
+        assert page.dialogs == []
+        assert page.outside == []
