@@ -10,7 +10,6 @@ import argparse
 import importlib
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -140,7 +139,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "--browser.gatherUsageStats", "false"]
     if args.headless:
         command += ["--server.headless", "true"]
-    return subprocess.call(command, env=env)
+    os.execve(sys.executable, command, env)  # become Streamlit, so signals reach it directly
 
 
 def _date(text: str) -> str:

@@ -20,6 +20,7 @@ import networkx as nx
 from graph.dates import words
 from graph.scene import STATE_COLOURS
 from graph.snapshot import SnapshotRequest, caption
+from graph.stops import slider_stops
 from graph.temporal import dataset_of
 from graph.vis import OPTIONS, script_json, vis_data, vis_network_assets
 
@@ -31,19 +32,9 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
 
 
 def stops(graph: nx.MultiDiGraph, request: SnapshotRequest) -> list[tuple[dt.date, str]]:
-    """The slider's stops, oldest first: the first of each month from the data's first date to
-    its last, every named snapshot (with its title) and the requested day."""
-    dataset = dataset_of(graph)
-    titles: dict[dt.date, str] = {}
-    for snap in dataset.snapshots:
-        titles[snap.date.start] = (titles.get(snap.date.start, "") + " · " + snap.title).strip(" ·")
-    days = dataset.dates() or [request.day]
-    month = dt.date(days[0].year, days[0].month, 1)
-    chosen = set(titles) | {request.day}
-    while month <= days[-1]:
-        chosen.add(month)
-        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return [(day, titles.get(day, "")) for day in sorted(chosen)]
+    """The page's slider stops plus the requested day, each with its snapshot's title."""
+    return [(stop.day, stop.snapshot.title if stop.snapshot else "")
+            for stop in slider_stops(dataset_of(graph), (request.day,))]
 
 
 def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:

@@ -14,10 +14,10 @@ import networkx as nx
 
 from graph.temporal import dataset_of
 
-COLUMN_GAP = 230.0
-ROW_GAP = 170.0
-WRAP_GAP = 110.0
-MAX_PER_ROW = 16
+COLUMN_GAP = 215.0
+ROW_GAP = 150.0
+WRAP_GAP = 85.0
+MAX_PER_ROW = 7
 SWEEPS = 6
 
 Positions = dict[str, tuple[float, float]]

@@ -20,10 +20,11 @@ from urllib.parse import quote, urlsplit
 import networkx as nx
 
 from graph import temporal
-from graph.dates import DateError, PartialDate, words
+from graph.dates import DateError, PartialDate
 from graph.layout import layout
-from graph.model import Dataset, Organisation, Snapshot
+from graph.model import Dataset, Organisation
 from graph.scene import Scene, kind_colours, scene, type_styles
+from graph.stops import Stop, date_words, slider_stops  # noqa: F401 (re-exported for app.py)
 from graph.vis import OPTIONS, STATE_LABELS, _tint, vis_data
 from loaders import dataset as dataset_loader
 
@@ -87,50 +88,6 @@ def file_identity(path: str | Path) -> tuple[str, int, int]:
 
 
 # -- slider stops -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Stop:
-    """One position of the time slider: a named snapshot, a month, or a day the page was
-    asked for (an event's or a link's)."""
-
-    day: dt.date
-    label: str
-    snapshot: Snapshot | None = None
-
-    @property
-    def key(self) -> str:
-        return self.day.isoformat()
-
-    @property
-    def words(self) -> str:
-        """The stop's date as the page heads it: a month-precision snapshot as 'April 2021'."""
-        return date_words(self.snapshot.date if self.snapshot else self.day)
-
-
-def date_words(value: PartialDate | dt.date | None, fallback: str = "") -> str:
-    """'1 April 2021', or 'April 2021' for a month-precision fact; ``fallback`` for None."""
-    return words(value) or fallback
-
-
-def slider_stops(dataset: Dataset, extra: tuple[dt.date, ...] = ()) -> tuple[Stop, ...]:
-    """The named snapshots, the first day of every month from the first to the last date the
-    data names, every event's day and any ``extra`` days, oldest first, one stop per day."""
-    days = dataset.dates()
-    stops: dict[dt.date, Stop] = {}
-    if days:
-        first, last = days[0], days[-1]
-        year, month = first.year, first.month
-        while dt.date(year, month, 1) <= last:
-            day = dt.date(year, month, 1)
-            stops[day] = Stop(day, date_words(day))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    for day in (*(e.date.start for e in dataset.events), *extra):
-        stops.setdefault(day, Stop(day, date_words(day)))
-    for snapshot in dataset.snapshots:  # a named stop wins over a plain month
-        day = snapshot.date.start
-        stops[day] = Stop(day, f"{date_words(snapshot.date)} · {snapshot.title}", snapshot)
-    return tuple(stops[day] for day in sorted(stops))
-
 
 def default_day(dataset: Dataset, stops: tuple[Stop, ...]) -> dt.date:
     """Where the slider starts: the latest named snapshot, else the last stop."""
