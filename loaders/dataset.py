@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -24,6 +25,7 @@ from graph.model import (
 from loaders import yaml_source
 from loaders.problems import InvalidInput, Problem
 from loaders.schema import (
+    COLOUR_PATTERN,
     FORMAT_VERSION,
     ID_PATTERN,
     KIND_PATTERN,
@@ -36,6 +38,7 @@ from loaders.schema import (
 _ID = re.compile(ID_PATTERN)
 _KIND = re.compile(KIND_PATTERN)
 _TYPE = re.compile(TYPE_PATTERN)
+_COLOUR = re.compile(COLOUR_PATTERN)
 _TYPE_NAMES = {"text": "text", "id": "an id", "int": "a whole number", "number": "a number",
                "bool": "true or false", "date": "a date"}
 
@@ -96,7 +99,7 @@ class _Checker:
             return self.map(value, kind.split(":")[1], kind.split(":")[2], path)
         if kind == "date":
             try:
-                PartialDate.parse(value)
+                _parse_date(value)
                 return True
             except DateError as exc:
                 self.error(path, f"'{path[-1] if isinstance(path[-1], str) else 'date'}': {exc}",
@@ -108,6 +111,10 @@ class _Checker:
                     else f"write {_TYPE_NAMES.get(kind, 'text')}")
             self.error(path, f"'{path[-1]}' must be {_TYPE_NAMES.get(kind, 'text')}, "
                              f"found {_kind_of(value)}", hint)
+            return False
+        if kind == "colour" and not _COLOUR.match(value):
+            self.error(path, f"colour '{value}' is not a CSS colour",
+                       "write #rrggbb, #rgb or a colour name such as teal")
             return False
         if kind == "id" and not _ID.match(value):
             self.error(path, f"id '{value}' is malformed",
@@ -153,12 +160,13 @@ def load(path: str | Path, display_name: str | None = None) -> Dataset:
 
 def check(path: str | Path, display_name: str | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Validate a file: the dataset (None when there are errors) and every problem, sorted."""
-    try:
-        doc = yaml_source.read(path, display_name)
-    except InvalidInput as exc:
-        return None, exc.problems
-    checker = _Checker(doc)
-    dataset = _check_document(checker, Path(path))
+    with yaml_source.gc_paused():  # the records built here are acyclic too
+        try:
+            doc = yaml_source.read(path, display_name)
+        except InvalidInput as exc:
+            return None, exc.problems
+        checker = _Checker(doc)
+        dataset = _check_document(checker, Path(path))
     problems = sorted(checker.problems, key=lambda p: (p.line, p.column, p.message))
     if any(not p.warning for p in problems):
         return None, problems
@@ -402,9 +410,22 @@ def _date(value: Any) -> PartialDate | None:
     if value is None:
         return None
     try:
-        return PartialDate.parse(value)
+        return _parse_date(value)
     except DateError:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(value: str | int) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+def _parse_date(value: Any) -> PartialDate:
+    """``PartialDate.parse``, remembered: a large file repeats a few hundred dates many times
+    (the dates are immutable, so sharing them is safe)."""
+    if type(value) in (str, int):  # hashable, and never a bool (True == 1 as a cache key)
+        return _parse_cached(value)
+    return PartialDate.parse(value)
 
 
 def _text(record: dict, key: str) -> str | None:
