@@ -5,31 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from conftest import needs_chromium
 
 from graph.snapshot import render_snapshot
 from graph.temporal import build_graph
 from loaders.dataset import load
 
-CHROMIUM = Path("/usr/bin/chromium")
 DATA = Path(__file__).resolve().parent / "data"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = needs_chromium
 
 
 class Watch:
