@@ -18,17 +18,10 @@ import streamlit as st
 from graph import page, temporal
 from graph.cli import default_data
 from graph.component import graph_view
+from graph.snapshot import FORMATS as SNAPSHOT_FORMATS
+from graph.snapshot import render_snapshot
 from loaders.problems import InvalidInput
-
-try:  # written by another helper; the page says so until it lands
-    from graph.snapshot import FORMATS as SNAPSHOT_FORMATS
-    from graph.snapshot import render_snapshot
-except ModuleNotFoundError:
-    render_snapshot = None
-try:
-    from loaders.query import QueryError, load_saved_queries, run_query
-except ModuleNotFoundError:
-    run_query = None
+from loaders.query import QueryError, load_saved_queries, run_query
 
 PLAY_SECONDS = 1.5
 
@@ -121,10 +114,6 @@ if state.mode == "console":
     use_neo4j, store_line = page.store_label(os.environ, secrets)
     st.caption(page.md(f"Store: {store_line}. Queries are read-only, stopped after 10 seconds "
                        f"and capped at 5,000 rows."))
-    if run_query is None:
-        st.info("The Cypher console is not available yet: loaders/query.py is missing.")
-        st.query_params.from_dict(page.to_query_params(state))
-        st.stop()
     try:
         saved = {q.id: q for q in load_saved_queries()}
     except Exception as error:  # a broken queries file must not take the console down
@@ -274,15 +263,12 @@ with st.sidebar:
     stem = f"snapshot-{shown.day.isoformat()}"
     st.download_button("Table (CSV)", organisations.to_csv(index=False), f"{stem}.csv",
                        "text/csv", on_click="ignore")
-    if render_snapshot is None:
-        st.caption("Image and graph downloads are not available yet (graph/snapshot.py).")
-    else:
-        for fmt, (mime, extension, _) in SNAPSHOT_FORMATS.items():
-            st.download_button(
-                fmt.upper(), on_click="ignore", file_name=f"{stem}{extension}", mime=mime,
-                data=lambda fmt=fmt: render_snapshot(
-                    graph, fmt, shown.day, focus=state.focus, depth=state.depth,
-                    kinds=state.kinds, types=state.types, diff_from=shown.scene.diff_from))
+    for fmt, (mime, extension, _) in SNAPSHOT_FORMATS.items():
+        st.download_button(
+            fmt.upper(), on_click="ignore", file_name=f"{stem}{extension}", mime=mime,
+            data=lambda fmt=fmt: render_snapshot(
+                graph, fmt, shown.day, focus=state.focus, depth=state.depth,
+                kinds=state.kinds, types=state.types, diff_from=shown.scene.diff_from))
 
 # a click during this run changed the selection after the view was computed
 st.query_params.from_dict(page.to_query_params(
