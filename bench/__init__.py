@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic areas they run on (see bench/run.py)."""
