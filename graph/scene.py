@@ -129,9 +129,7 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
             edge_state.setdefault(rel_id, "ghost")
     else:
         since = _months_before(day, ghost_months)
-        for rel in dataset.relationships:
-            if not (dataset.relationship_types[rel.type].lineage and rel.valid_from):
-                continue
+        for rel in _lineage_relationships(graph):
             if since < rel.valid_from.start <= day and rel.target in names:
                 predecessor = dataset.organisations[rel.source]
                 if rel.source not in names:
@@ -152,6 +150,9 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
     if kinds is not None:
         hidden["kind filter"] = sum(1 for i in names if dataset.organisations[i].kind not in kinds)
         names = {i: n for i, n in names.items() if dataset.organisations[i].kind in kinds}
+
+    if len(names) > max_nodes:  # before building an object per organisation: they'd be grouped
+        return _grouped(graph, day, names, edge_state, types, diff_from, focus, hidden)
 
     edges = []
     for rel_id, state in edge_state.items():
@@ -183,40 +184,58 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
                          for k in colours if k in used_kinds)
     legend_types = tuple(LegendEntry(t, dataset.relationship_types[t].label, *styles[t])
                          for t in styles if t in used_types)
-    result = Scene(day, dataset.area.name, dataset.content_hash, tuple(nodes), tuple(edges),
-                   legend_kinds, legend_types, tuple(cited),
-                   as_day(diff_from) if diff_from is not None else None, focus, hidden=hidden)
-    if len(nodes) > max_nodes:
-        return _grouped(result, dataset)
-    return result
+    return Scene(day, dataset.area.name, dataset.content_hash, tuple(nodes), tuple(edges),
+                 legend_kinds, legend_types, tuple(cited),
+                 as_day(diff_from) if diff_from is not None else None, focus, hidden=hidden)
 
 
-def _grouped(full: Scene, dataset) -> Scene:
+def _grouped(graph: nx.MultiDiGraph, day: dt.date, names: dict[str, str],
+             edge_state: dict[str, str], types: set[str] | None, diff_from: DateLike | None,
+             focus: str | None, hidden: dict[str, int]) -> Scene:
     """Too many organisations to draw one by one: one node per kind, edges counted by type."""
-    by_kind: dict[str, list[SceneNode]] = {}
-    for node in full.nodes:
-        by_kind.setdefault(node.kind, []).append(node)
-    nodes = []
-    for i, (kind, members) in enumerate(sorted(by_kind.items(),
-                                               key=lambda kv: dataset.kinds[kv[0]].tier)):
-        tier = dataset.kinds[kind].tier
-        label = dataset.kinds[kind].label
-        nodes.append(SceneNode(f"group:{kind}", f"{label} ({len(members)})", kind,
-                               (i % 4) * 260.0, tier * 170.0, members[0].colour, "group",
-                               count=len(members)))
-    kind_of = {n.id: n.kind for n in full.nodes}
+    dataset = dataset_of(graph)
+    colours, styles = kind_colours(graph), type_styles(graph)
+    kind_of = {org_id: dataset.organisations[org_id].kind for org_id in names}
+    members: dict[str, int] = {}
+    cited: dict[str, None] = {}
+    for org_id, kind in kind_of.items():
+        members[kind] = members.get(kind, 0) + 1
+        cited.update(dict.fromkeys(dataset.organisations[org_id].sources))
     counts: dict[tuple[str, str, str], int] = {}
-    colour_of = {}
-    for edge in full.edges:
-        key = (kind_of[edge.source], edge.type, kind_of[edge.target])
-        counts[key] = counts.get(key, 0) + 1
-        colour_of[key] = (edge.colour, edge.dashes)
-    edges = [SceneEdge(f"group:{a}|{t}|{b}", f"group:{a}", f"group:{b}", t, *colour_of[(a, t, b)],
-                       state="group", count=n) for (a, t, b), n in sorted(counts.items())]
-    note = (f"{len(full.nodes):,} organisations are too many to draw one by one: they are "
-            f"grouped by kind. Focus on an organisation to see it and its neighbours.")
-    return Scene(full.day, full.area, full.content_hash, tuple(nodes), tuple(edges), full.kinds,
-                 full.types, full.sources, full.diff_from, full.focus, True, note, full.hidden)
+    for rel_id in edge_state:
+        rel = relationship(graph, rel_id)
+        if rel.source in kind_of and rel.target in kind_of and (types is None or rel.type in types):
+            key = (kind_of[rel.source], rel.type, kind_of[rel.target])
+            counts[key] = counts.get(key, 0) + 1
+            cited.update(dict.fromkeys(rel.sources))
+    ordered = sorted(members, key=lambda k: (dataset.kinds[k].tier, k))
+    nodes = tuple(
+        SceneNode(f"group:{kind}", f"{dataset.kinds[kind].label} ({members[kind]:,})", kind,
+                  (i % 4) * 260.0, dataset.kinds[kind].tier * 170.0, colours[kind], "group",
+                  count=members[kind])
+        for i, kind in enumerate(ordered))
+    edges = tuple(SceneEdge(f"group:{a}|{t}|{b}", f"group:{a}", f"group:{b}", t, *styles[t],
+                            state="group", count=n) for (a, t, b), n in sorted(counts.items()))
+    used_types = {t for _, t, _ in counts}
+    note = (f"{len(names):,} organisations are too many to draw one by one: they are grouped "
+            f"by kind. Focus on an organisation to see it and its neighbours.")
+    return Scene(day, dataset.area.name, dataset.content_hash, nodes, edges,
+                 tuple(LegendEntry(k, dataset.kinds[k].label, colours[k]) for k in ordered),
+                 tuple(LegendEntry(t, dataset.relationship_types[t].label, *styles[t])
+                       for t in styles if t in used_types),
+                 tuple(cited), as_day(diff_from) if diff_from is not None else None, focus,
+                 True, note, hidden)
+
+
+def _lineage_relationships(graph: nx.MultiDiGraph) -> list:
+    """Dated lineage relationships (mergers, successions), found once per graph."""
+    found = graph.graph.get("lineage_relationships")
+    if found is None:
+        dataset = dataset_of(graph)
+        found = graph.graph["lineage_relationships"] = [
+            r for r in dataset.relationships
+            if dataset.relationship_types[r.type].lineage and r.valid_from]
+    return found
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -24,14 +24,6 @@ MAX_BYTES = int(os.environ.get("ORGS_MAX_BYTES", 40 * 1024 * 1024))
 MAX_DEPTH = 32
 Path_ = tuple  # a value's path in the document, e.g. ("organisations", 3, "name")
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -96,15 +88,13 @@ def parse(raw: bytes, name: str) -> Document:
     ):
         raise InvalidInput([Problem(name, 1, 1, "the file is empty",
                                     "start with 'format: 1' and the sections of the format")])
+    doc = Document(name, None, raw)
+    problems: list[Problem] = []
     with gc_paused():
-        _scan_events(text, name)
         try:
-            root = yaml.compose(text, Loader=Loader)
-        except yaml.YAMLError as exc:  # already caught by the event scan; kept as a safety net
+            doc.data = _Builder(text, doc, problems).document()
+        except yaml.YAMLError as exc:
             raise InvalidInput([_syntax_problem(exc, name, text)]) from None
-        doc = Document(name, None, raw)
-        problems: list[Problem] = []
-        doc.data = _build(root, (), doc, problems)
     if problems:
         raise InvalidInput(problems)
     return doc
@@ -145,79 +135,109 @@ def _syntax_problem(exc: yaml.YAMLError, name: str, text: str) -> Problem:
     return Problem(name, line, column, f"YAML syntax error: {message}", hint)
 
 
-def _scan_events(text: str, name: str) -> None:
-    """Refuse aliases and deep nesting before any tree is built (cheap, and bomb-proof)."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=Loader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise InvalidInput([Problem(
-                    name, mark.line + 1, mark.column + 1,
-                    f"alias '*{event.anchor}' is not allowed",
-                    "write the value out in full instead of using anchors and aliases")])
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise InvalidInput([Problem(
-                        name, mark.line + 1, mark.column + 1,
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                        "the format needs at most 4 levels; flatten the structure")])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError as exc:
-        raise InvalidInput([_syntax_problem(exc, name, text)]) from None
+class _Builder:
+    """Python values straight from the parser's events, in one pass: no node tree is built, and
+    an alias is refused the moment it is met, before anything could be expanded."""
+
+    def __init__(self, text: str, doc: Document, problems: list[Problem]):
+        self.loader = Loader(text)
+        self.doc = doc
+        self.problems = problems
+
+    def document(self) -> Any:
+        loader = self.loader
+        try:
+            loader.get_event()  # stream start
+            loader.get_event()  # document start
+            value = self.value((), 0)
+            loader.get_event()  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                mark = loader.peek_event().start_mark
+                raise InvalidInput([Problem(self.doc.file, mark.line + 1, mark.column + 1,
+                                            "a second YAML document is not allowed",
+                                            "remove the '---' and what follows, or merge it")])
+            return value
+        finally:
+            loader.dispose()
+
+    def value(self, path: Path_, depth: int) -> Any:
+        event = self.loader.get_event()
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.doc.marks[path] = mark
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            return self.scalar(tag, event.value, mark)
+        if isinstance(event, yaml.AliasEvent):
+            raise InvalidInput([Problem(
+                self.doc.file, *mark, f"alias '*{event.anchor}' is not allowed",
+                "write the value out in full instead of using anchors and aliases")])
+        if depth >= MAX_DEPTH:
+            raise InvalidInput([Problem(
+                self.doc.file, *mark, f"nesting deeper than {MAX_DEPTH} levels",
+                "the format needs at most 4 levels; flatten the structure")])
+        if isinstance(event, yaml.SequenceStartEvent):
+            self.check_tag(event, yaml.SequenceNode, "tag:yaml.org,2002:seq", mark)
+            items = []
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                items.append(self.value((*path, len(items)), depth + 1))
+            self.loader.get_event()
+            return items
+        self.check_tag(event, yaml.MappingNode, "tag:yaml.org,2002:map", mark)
+        mapping: dict[Any, Any] = {}
+        key_marks = self.doc.key_marks
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key_path = (*path, "\0key")
+            key = self.value(key_path, depth + 1)
+            key_mark = self.doc.marks.pop(key_path)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.problems.append(Problem(self.doc.file, *key_mark, "a key must be plain text",
+                                             "write the key as a word"))
+                self.value(key_path, depth + 1)  # read and drop its value
+                continue
+            if key in mapping:
+                first = key_marks[(*path, key)]
+                self.problems.append(Problem(
+                    self.doc.file, *key_mark, f"duplicate key '{key}'",
+                    f"already set at line {first[0]} column {first[1]}; keep one"))
+                self.value(key_path, depth + 1)
+                continue
+            key_marks[(*path, key)] = key_mark
+            mapping[key] = self.value((*path, key), depth + 1)
+        self.doc.marks.pop((*path, "\0key"), None)
+        self.loader.get_event()
+        return mapping
+
+    def check_tag(self, event: yaml.Event, kind: type, expected: str,
+                  mark: tuple[int, int]) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(kind, None, event.implicit)
+        if tag != expected:
+            self.problems.append(_tag_problem(tag, self.doc.file, mark))
+
+    def scalar(self, tag: str, value: str, mark: tuple[int, int]) -> Any:
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return value  # dates stay text: the validator parses them with their precision
+        construct = _CONSTRUCTORS.get(tag)
+        if construct is None:
+            self.problems.append(_tag_problem(tag, self.doc.file, mark))
+            return value
+        try:
+            return construct(yaml.ScalarNode(tag, value))
+        except (ValueError, yaml.YAMLError):
+            return value
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, doc.file, problems)
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
-            problems.append(_tag_problem(node, doc.file))
-        return [_build(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
-    if node.tag != "tag:yaml.org,2002:map":
-        problems.append(_tag_problem(node, doc.file))
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = _build(key_node, (*path, "\0key"), doc, problems)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            problems.append(Problem(doc.file, key_node.start_mark.line + 1,
-                                    key_node.start_mark.column + 1,
-                                    "a key must be plain text", "write the key as a word"))
-            continue
-        if key in mapping:
-            first = doc.key_marks[(*path, key)]
-            problems.append(Problem(doc.file, key_node.start_mark.line + 1,
-                                    key_node.start_mark.column + 1, f"duplicate key '{key}'",
-                                    f"already set at line {first[0]} column {first[1]}; keep one"))
-            continue
-        doc.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        mapping[key] = _build(value_node, (*path, key), doc, problems)
-    doc.marks.pop((*path, "\0key"), None)
-    return mapping
+_CONSTRUCTORS = {
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
 
 
-def _scalar(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Any:
-    tag = node.tag
-    if tag not in _SCALAR_TAGS:
-        problems.append(_tag_problem(node, file))
-        return node.value
-    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return node.value  # dates stay text: the validator parses them with their precision
-    try:
-        return {
-            "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-            "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-            "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
-            "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
-        }[tag](node)
-    except (ValueError, yaml.YAMLError):
-        return node.value
-
-
-def _tag_problem(node: yaml.Node, file: str) -> Problem:
-    return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
-                   f"tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed", "remove the tag: only plain YAML data is read")
+def _tag_problem(tag: str, file: str, mark: tuple[int, int]) -> Problem:
+    return Problem(file, *mark, f"tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                   "remove the tag: only plain YAML data is read")
