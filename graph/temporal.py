@@ -19,6 +19,7 @@ from graph.model import Dataset, Event, Organisation, Relationship
 
 DateLike = dt.date | PartialDate | str
 _CACHE_EPOCHS = 256
+_CACHE_ITEMS = 2_000_000  # organisations + relationships held by cached epochs, all told
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
@@ -94,15 +95,20 @@ class _Index:
         self.rel_spans = [(r.id, r.source, r.target, *ordinal(r.valid_from, r.valid_to))
                           for r in dataset.relationships]
         self.cache: OrderedDict[int, tuple[dict[str, str], frozenset[str]]] = OrderedDict()
+        self.cached_items = 0
 
     def at(self, day: dt.date) -> View:
         epoch = bisect.bisect_right(self.boundaries, day)
         if epoch in self.cache:
             self.cache.move_to_end(epoch)
         else:
-            self.cache[epoch] = self._scan(day)
-            if len(self.cache) > _CACHE_EPOCHS:
-                self.cache.popitem(last=False)
+            names, rels = self.cache[epoch] = self._scan(day)
+            self.cached_items += len(names) + len(rels)
+            # bounded by count and by size, so a long-running page cannot grow without end
+            while len(self.cache) > 1 and (len(self.cache) > _CACHE_EPOCHS
+                                           or self.cached_items > _CACHE_ITEMS):
+                _, (old_names, old_rels) = self.cache.popitem(last=False)
+                self.cached_items -= len(old_names) + len(old_rels)
         names, rels = self.cache[epoch]
         return View(day, names, rels)
 

@@ -162,3 +162,15 @@ def test_the_indexed_at_agrees_with_a_plain_scan(dataset: Dataset, dates: list[d
     graph = build_graph(dataset)
     for day in dates:  # repeated days hit the epoch cache
         assert at(graph, day) == at_by_scan(graph, day)
+
+
+def test_the_epoch_cache_stays_within_its_size_bound(monkeypatch) -> None:
+    import graph.temporal as temporal
+
+    monkeypatch.setattr(temporal, "_CACHE_ITEMS", 8)
+    graph = build_graph(load(MINI))
+    index = graph.graph["index"]
+    for year in range(2012, 2025):
+        assert at(graph, f"{year}-06-01") == at_by_scan(graph, f"{year}-06-01")
+        assert index.cached_items <= 8 or len(index.cache) == 1
+    assert index.cached_items == sum(len(n) + len(r) for n, r in index.cache.values())
