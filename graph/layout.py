@@ -19,6 +19,7 @@ ROW_GAP = 150.0
 WRAP_GAP = 85.0
 MAX_PER_ROW = 7
 SWEEPS = 6
+LINEAGE_WEIGHT = 4
 
 Positions = dict[str, tuple[float, float]]
 
@@ -39,10 +40,12 @@ def compute_layout(graph: nx.MultiDiGraph) -> Positions:
                       key=lambda o: (o.valid_from.start.toordinal() if o.valid_from else 0, o.name)):
         layers[dataset.kinds[org.kind].tier].append(org.id)
     neighbours: dict[str, list[str]] = defaultdict(list)
-    for source, target in graph.edges():
+    for source, target, rel in graph.edges(data="relationship"):
         if source != target:
-            neighbours[source].append(target)
-            neighbours[target].append(source)
+            # a successor should sit by its predecessors: lineage pulls harder than other links
+            weight = LINEAGE_WEIGHT if dataset.relationship_types[rel.type].lineage else 1
+            neighbours[source].extend([target] * weight)
+            neighbours[target].extend([source] * weight)
 
     rank = {org_id: i for layer in layers.values() for i, org_id in enumerate(layer)}
     layer_size = {org_id: len(layer) for layer in layers.values() for org_id in layer}
