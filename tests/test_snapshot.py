@@ -381,3 +381,12 @@ def test_cli_invalid_yaml_prints_file_line_column(tmp_path):
     assert result.returncode == 2
     assert re.match(rf"{re.escape(str(bad))}:7:\d+: ", result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_image_is_what_the_tool_makes_from_the_bundled_data():
+    """docs/blmk-2021-04-01.svg is regenerated, never drawn by hand: if this fails, run
+    python -m graph snapshot --date 2021-04-01 -o docs/blmk-2021-04-01.svg"""
+    root = Path(__file__).resolve().parent.parent
+    graph = build_graph(load(root / "data" / "orgs.yaml"))
+    made = render_snapshot(graph, "svg", "2021-04-01")
+    assert made == (root / "docs" / "blmk-2021-04-01.svg").read_bytes()
