@@ -22,7 +22,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from graph.scene import STATE_COLOURS, Scene, SceneNode
 from graph.snapshot import Caption, SnapshotRequest, caption
-from graph.vis import _tint
+from graph.vis import tint
 
 PX_PER_INCH = 100.0  # scene pixels per inch at full size
 MAX_WIDTH_IN = 40.0  # wider scenes are scaled down (labels shrink with them, to FONT_MIN)
@@ -137,7 +137,7 @@ def _draw_graph(axes, view: Scene, boxes: dict[str, list[str]], font: float) -> 
         border = STATE_COLOURS.get(node.state, node.colour)
         patch = FancyBboxPatch((node.x - BOX_WIDTH / 2, -node.y - h / 2), BOX_WIDTH, h,
                                boxstyle="round,pad=0,rounding_size=8",
-                               facecolor=_tint(node.colour, 0.12 if faded else 0.3),
+                               facecolor=tint(node.colour, 0.12 if faded else 0.3),
                                edgecolor=border, zorder=2,
                                linewidth=2.4 if node.state in STATE_COLOURS else 0.9,
                                linestyle="--" if node.state == "ghost" else "-")
@@ -203,7 +203,7 @@ def _centre(patch: FancyBboxPatch) -> tuple[float, float]:
 
 
 def _legend_handles(view: Scene, text: Caption) -> list:
-    handles: list = [Patch(facecolor=_tint(k.colour), edgecolor=k.colour, label=k.label)
+    handles: list = [Patch(facecolor=tint(k.colour), edgecolor=k.colour, label=k.label)
                      for k in view.kinds]
     handles += [Line2D([], [], color=t.colour, linestyle="--" if t.dashes else "-", label=t.label)
                 for t in view.types]

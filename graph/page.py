@@ -25,7 +25,7 @@ from graph.layout import layout
 from graph.model import Dataset, Organisation
 from graph.scene import Scene, kind_colours, scene, type_styles
 from graph.stops import Stop, date_words, slider_stops  # noqa: F401 (re-exported for app.py)
-from graph.vis import OPTIONS, STATE_LABELS, _tint, vis_data
+from graph.vis import OPTIONS, STATE_LABELS, tint, vis_data
 from loaders import dataset as dataset_loader
 
 MODES = ("explore", "diff", "console")
@@ -605,7 +605,7 @@ def query_graph_data(elements: Mapping[str, list[dict[str, Any]]],
             x, y, colour, others = others * 230.0, bottom, "#bbbbbb", others + 1
         nodes.append({"id": node_id, "label": "\n".join(_wrap(str(node["name"]))),
                       "title": f"{node['name']}\n{node['label']}", "x": x, "y": y,
-                      "shape": "box", "color": {"background": _tint(colour), "border": colour},
+                      "shape": "box", "color": {"background": tint(colour), "border": colour},
                       "font": {"color": "#111", "size": 14}})
     ids = {n["id"] for n in nodes}
     edges = [{"id": r["id"] or f"rel-{i}", "from": r["from"], "to": r["to"], "arrows": "to",

@@ -55,8 +55,8 @@ def vis_data(scene: Scene) -> dict[str, Any]:
             "id": node.id, "label": label, "title": node_tooltip(node, kind_labels.get(node.kind, node.kind)),
             "x": node.x, "y": node.y, "group": node.kind, "state": node.state,
             "shape": "box", "borderWidth": 4 if node.state in STATE_COLOURS else 1,
-            "color": {"background": _tint(node.colour), "border": border,
-                      "highlight": {"background": _tint(node.colour, 0.55), "border": "#000"}},
+            "color": {"background": tint(node.colour), "border": border,
+                      "highlight": {"background": tint(node.colour, 0.55), "border": "#000"}},
             "opacity": 0.35 if node.state in ("ghost", "ended") else 1.0,
             "font": {"color": "#111", "size": 14},
         })
@@ -89,7 +89,7 @@ def script_json(value: Any) -> str:
     return text
 
 
-def _tint(colour: str, strength: float = 0.3) -> str:
+def tint(colour: str, strength: float = 0.3) -> str:
     """A light version of ``#rrggbb`` for box fills, so black labels stay readable."""
     if not (colour.startswith("#") and len(colour) == 7):
         return colour
