@@ -60,14 +60,26 @@ def vis_data(scene: Scene) -> dict[str, Any]:
             "opacity": 0.35 if node.state in ("ghost", "ended") else 1.0,
             "font": {"color": "#111", "size": 14},
         })
+    place = {node.id: (node.x, node.y) for node in scene.nodes}
     edges = [{
         "id": edge.id, "from": edge.source, "to": edge.target, "type": edge.type,
+        **_arc_below(place.get(edge.source), place.get(edge.target)),
         "title": edge_tooltip(edge, type_labels.get(edge.type, edge.type)),
         "arrows": "to", "dashes": edge.dashes, "state": edge.state,
         "color": {"color": edge.colour, "opacity": 0.4 if edge.state == "ghost" else 0.9},
         "width": 3 if edge.state in ("added", "ended") else 1.5,
     } for edge in scene.edges]
     return {"nodes": nodes, "edges": edges}
+
+
+def _arc_below(start: tuple[float, float] | None,
+               end: tuple[float, float] | None) -> dict[str, Any]:
+    """On one row a straight line would run through the boxes between: arc below them (into
+    the gap between rows, inside the drawing)."""
+    if start is None or end is None or start[1] != end[1]:
+        return {}
+    direction = "curvedCCW" if start[0] < end[0] else "curvedCW"
+    return {"smooth": {"enabled": True, "type": direction, "roundness": 0.3}}
 
 
 OPTIONS: dict[str, Any] = {
