@@ -18,6 +18,7 @@ import streamlit as st
 from graph import page, temporal
 from graph.cli import default_data
 from graph.component import graph_view
+from graph.dates import words
 from graph.snapshot import FORMATS as SNAPSHOT_FORMATS
 from graph.snapshot import render_snapshot
 from loaders.problems import InvalidInput
@@ -205,8 +206,8 @@ with graph_column:
 
 with side_column:
     if state.mode == "diff":
-        span = (f"Changes from {page.date_words(shown.state.diff_from)} "
-                f"to {page.date_words(shown.day)}")
+        span = (f"Changes from {words(shown.state.diff_from)} "
+                f"to {words(shown.day)}")
         st.markdown(f"**{page.md(span)}**")
         changes = page.change_lines(graph, shown.state.diff_from, shown.day)
         st.text("\n".join(changes) if changes else "Nothing changed.")
@@ -225,7 +226,7 @@ with side_column:
                 st.text(info.notes)
             st.markdown("**Names**")
             st.text("\n".join(info.names))
-            st.markdown(f"**Relationships on {page.md(page.date_words(shown.day))}**")
+            st.markdown(f"**Relationships on {page.md(words(shown.day))}**")
             st.text("\n".join(r.text for r in info.relationships) or "None on this date.")
             st.markdown("**Lineage**")
             st.text("\n".join(info.lineage))

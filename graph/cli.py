@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from graph import serialize, temporal
-from graph.dates import words
-from graph.model import Dataset
+from graph.dates import DateError, PartialDate, words
+from graph.model import Dataset, Relationship
 from loaders import dataset as dataset_loader
 from loaders.problems import InvalidInput
 from loaders.schema import json_schema
@@ -143,7 +143,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _date(text: str) -> str:
-    from graph.dates import DateError, PartialDate
     try:
         PartialDate.parse(text)
     except DateError as exc:
@@ -151,8 +150,7 @@ def _date(text: str) -> str:
     return text
 
 
-def _rel_text(rel: object) -> str:
-    r = rel  # a Relationship
+def _rel_text(r: Relationship) -> str:
     span = f"from {words(r.valid_from)}" if r.valid_from else "open start"
     if r.valid_to:
         span += f" to {words(r.valid_to)}"

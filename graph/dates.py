@@ -99,10 +99,11 @@ def as_day(value: PartialDate | dt.date | str) -> dt.date:
     return PartialDate.parse(value).start
 
 
-def words(value: PartialDate | dt.date | None) -> str:
-    """A date in words at its own precision; '' for an open end."""
+def words(value: PartialDate | dt.date | None, fallback: str = "") -> str:
+    """A date in words at its own precision ('1 April 2021', 'April 2021'); ``fallback`` for
+    an open end (None)."""
     if value is None:
-        return ""
+        return fallback
     if isinstance(value, dt.date):
         value = PartialDate.of(value)
     return value.words()

@@ -130,6 +130,7 @@ class Dataset:
     path: str = ""
     format: int = 1
     ods_index: dict[str, str] = field(default_factory=dict)  # ODS code -> organisation id
+    _dates: list[dt.date] = field(default_factory=list, compare=False, repr=False)
 
     def resolve(self, id_or_code: str) -> str | None:
         """An organisation id from an id or an ODS code (case-insensitive code)."""
@@ -138,10 +139,14 @@ class Dataset:
         return self.ods_index.get(id_or_code.upper())
 
     def dates(self) -> list[dt.date]:
-        """Every day the data names, sorted: lifetimes, relationships, snapshots, events."""
+        """Every day the data names, sorted: lifetimes, relationships, snapshots, events.
+        Worked out once (the page asks on every rerun); the dataset never changes."""
+        if self._dates:
+            return list(self._dates)
         days: set[dt.date] = set()
         for item in (*self.organisations.values(), *self.relationships):
             days.update(d.start for d in (item.valid_from, item.valid_to) if d)
         days.update(s.date.start for s in self.snapshots)
         days.update(e.date.start for e in self.events)
-        return sorted(days)
+        self._dates.extend(sorted(days))
+        return list(self._dates)

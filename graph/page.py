@@ -20,11 +20,11 @@ from urllib.parse import quote, urlsplit
 import networkx as nx
 
 from graph import temporal
-from graph.dates import DateError, PartialDate
+from graph.dates import DateError, PartialDate, words
 from graph.layout import layout
 from graph.model import Dataset, Organisation
 from graph.scene import Scene, kind_colours, scene, type_styles
-from graph.stops import Stop, date_words, slider_stops  # noqa: F401 (re-exported for app.py)
+from graph.stops import Stop, slider_stops  # noqa: F401 (re-exported for app.py)
 from graph.vis import OPTIONS, STATE_LABELS, tint, vis_data
 from loaders import dataset as dataset_loader
 
@@ -284,7 +284,7 @@ def organisation_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
         kind = dataset.kinds.get(node.kind)
         rows.append({"id": node.id, "name": node.name,
                      "kind": kind.label if kind else node.kind,
-                     "from": date_words(node.valid_from), "to": date_words(node.valid_to),
+                     "from": words(node.valid_from), "to": words(node.valid_to),
                      "ODS code": node.ods_code or "",
                      "shown as": STATE_LABELS.get(node.state, "in force")
                      + (f" (formerly {node.former_name})" if node.former_name else ""),
@@ -301,7 +301,7 @@ def relationship_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
         rows.append({"from": names.get(edge.source, edge.source),
                      "relationship": rel_type.label if rel_type else edge.type,
                      "to": names.get(edge.target, edge.target),
-                     "since": date_words(edge.valid_from), "until": date_words(edge.valid_to),
+                     "since": words(edge.valid_from), "until": words(edge.valid_to),
                      "shown as": STATE_LABELS.get(edge.state, "in force"),
                      "count": edge.count, "id": edge.id})
     return rows
@@ -323,10 +323,10 @@ def change_paragraph(graph: nx.MultiDiGraph, stops: tuple[Stop, ...], day: dt.da
     """One paragraph: what changed from the previous named snapshot to ``day``."""
     previous = previous_snapshot(stops, day)
     if previous is None:
-        return (f"{date_words(day)} is at or before the first named snapshot, so there is no "
+        return (f"{words(day)} is at or before the first named snapshot, so there is no "
                 f"earlier snapshot to compare with.")
     change = temporal.diff(graph, previous.day, day)
-    since = f"Since the snapshot “{previous.snapshot.title}” ({date_words(previous.snapshot.date)})"
+    since = f"Since the snapshot “{previous.snapshot.title}” ({words(previous.snapshot.date)})"
     parts = []
     if change.added:
         parts.append(f"{_count(len(change.added), 'organisation began', 'organisations began')}"
@@ -343,22 +343,21 @@ def change_paragraph(graph: nx.MultiDiGraph, stops: tuple[Stop, ...], day: dt.da
         parts.append(f"{_count(added, 'relationship', 'relationships')} began and "
                      f"{removed} ended")
     if not parts:
-        return f"{since}, nothing in the data has changed by {date_words(day)}."
-    return f"{since}, by {date_words(day)}: " + "; ".join(parts) + "."
+        return f"{since}, nothing in the data has changed by {words(day)}."
+    return f"{since}, by {words(day)}: " + "; ".join(parts) + "."
 
 
 def change_lines(graph: nx.MultiDiGraph, a: dt.date, b: dt.date) -> list[str]:
     """The diff of two dates as a text list, one change a line, beside the diff drawing."""
     dataset = temporal.dataset_of(graph)
     change = temporal.diff(graph, a, b)
-    names = {**change.removed, **change.added,
-             **{o.id: o.name_at(b) for o in dataset.organisations.values()}}
 
     def rel_text(rel_id: str) -> str:
         r = temporal.relationship(graph, rel_id)
         label = dataset.relationship_types[r.type].label
-        when = f" ({date_words(r.valid_from)})" if r.valid_from else ""
-        return f"{names.get(r.source, r.source)} {label} {names.get(r.target, r.target)}{when}"
+        when = f" ({words(r.valid_from)})" if r.valid_from else ""
+        source, target = (dataset.organisations[i].name_at(b) for i in (r.source, r.target))
+        return f"{source} {label} {target}{when}"
 
     lines = [f"+ began: {n}" for n in sorted(change.added.values())]
     lines += [f"− ended: {n}" for n in sorted(change.removed.values())]
@@ -386,7 +385,7 @@ def event_rows(dataset: Dataset) -> tuple[EventRow, ...]:
     for event in temporal.timeline(dataset):
         involved = [dataset.organisations[o].name_at(event.date.start)
                     for o in event.organisations if o in dataset.organisations]
-        rows.append(EventRow(event.date.start, date_words(event.date), event.title,
+        rows.append(EventRow(event.date.start, words(event.date), event.title,
                              ", ".join(involved)))
     return tuple(rows)
 
@@ -441,11 +440,11 @@ def name_history(org: Organisation) -> tuple[str, ...]:
     start = org.valid_from
     for former in sorted(org.former_names, key=lambda f: f.valid_to.start):
         began = former.valid_from or start
-        lines.append(f"{former.name}: {date_words(began, 'open start')} to "
-                     f"{date_words(former.valid_to)}")
+        lines.append(f"{former.name}: {words(began, 'open start')} to "
+                     f"{words(former.valid_to)}")
         start = former.valid_to
-    until = f" to {date_words(org.valid_to)}" if org.valid_to else " onwards"
-    lines.append(f"{org.name}: {date_words(start, 'open start')}{until}")
+    until = f" to {words(org.valid_to)}" if org.valid_to else " onwards"
+    lines.append(f"{org.name}: {words(start, 'open start')}{until}")
     return tuple(lines)
 
 
@@ -457,11 +456,11 @@ def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[str, ...]:
     org = temporal.organisation(graph, org_id)
 
     def line(s: temporal.LineageStep, arrow: str) -> str:
-        when = date_words(s.date, "date unknown")
+        when = words(s.date, "date unknown")
         return f"{'    ' * (s.depth - 1)}{arrow} {s.name} ({types[s.type].label}, {when})"
 
     lines = [line(s, "↑") for s in sorted(found.predecessors, key=lambda s: -s.depth)]
-    span = " to ".join(filter(None, [date_words(org.valid_from, "?"), date_words(org.valid_to)]))
+    span = " to ".join(filter(None, [words(org.valid_from, "?"), words(org.valid_to)]))
     lines.append(f"● {org.name} ({span})")
     lines += [line(s, "↓") for s in found.successors]
     return tuple(lines)
@@ -473,7 +472,7 @@ def source_info(dataset: Dataset, source_id: str) -> SourceInfo:
     if source.file:
         file = Path(dataset.path).parent / source.file if dataset.path else Path(source.file)
     return SourceInfo(source.id, source.title, source.publisher or "",
-                      date_words(source.published), safe_url(source.url), file)
+                      words(source.published), safe_url(source.url), file)
 
 
 def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:

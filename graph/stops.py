@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.dates import PartialDate, words
+from graph.dates import words
 from graph.model import Dataset, Snapshot
 
 
@@ -25,12 +25,7 @@ class Stop:
     @property
     def words(self) -> str:
         """The stop's date as the page heads it: a month-precision snapshot as 'April 2021'."""
-        return date_words(self.snapshot.date if self.snapshot else self.day)
-
-
-def date_words(value: PartialDate | dt.date | None, fallback: str = "") -> str:
-    """'1 April 2021', or 'April 2021' for a month-precision fact; ``fallback`` for None."""
-    return words(value) or fallback
+        return words(self.snapshot.date if self.snapshot else self.day)
 
 
 def slider_stops(dataset: Dataset, extra: tuple[dt.date, ...] = ()) -> tuple[Stop, ...]:
@@ -49,11 +44,11 @@ def slider_stops(dataset: Dataset, extra: tuple[dt.date, ...] = ()) -> tuple[Sto
         year, month = first.year, first.month
         while dt.date(year, month, 1) <= last:
             day = dt.date(year, month, 1)
-            stops[day] = Stop(day, date_words(day))
+            stops[day] = Stop(day, words(day))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     for day in (*days, *extra):
-        stops.setdefault(day, Stop(day, date_words(day)))
+        stops.setdefault(day, Stop(day, words(day)))
     for snapshot in dataset.snapshots:  # a named stop wins over a plain month
         day = snapshot.date.start
-        stops[day] = Stop(day, f"{date_words(snapshot.date)} · {snapshot.title}", snapshot)
+        stops[day] = Stop(day, f"{words(snapshot.date)} · {snapshot.title}", snapshot)
     return tuple(stops[day] for day in sorted(stops))

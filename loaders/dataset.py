@@ -149,6 +149,11 @@ class _Checker:
         return ok
 
 
+def content_hash(raw: bytes) -> str:
+    """The data version shown in captions and used to key the embedded store."""
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
 def load(path: str | Path, display_name: str | None = None) -> Dataset:
     """Read and validate a YAML file. Raises ``InvalidInput`` with every error found."""
     dataset, problems = check(path, display_name)
@@ -340,7 +345,7 @@ def _check_document(c: _Checker, path: Path) -> Dataset | None:
         organisations=organisations, relationships=tuple(relationships),
         snapshots=tuple(sorted(snapshots, key=lambda s: s.date.start)),
         events=tuple(sorted(events, key=lambda e: e.date.start)),
-        content_hash=hashlib.sha256(c.doc.raw).hexdigest()[:12],
+        content_hash=content_hash(c.doc.raw),
         path=str(path), ods_index=ods_index)
 
 

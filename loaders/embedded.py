@@ -13,7 +13,6 @@ the old file or the new one, never half of either (see TECH-NOTES, LadybugDB con
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import threading
@@ -39,9 +38,10 @@ from graph.model import (
     Source,
 )
 from loaders import dataset as dataset_loader
+from loaders.schema import KIND_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(KIND_PATTERN)  # relationship types are a subset of the same shape
 SOURCE, EVENT, ORGANISATION, CITES, INVOLVES = "Source", "Event", "Organisation", "CITES", "INVOLVES"
 SUFFIX = ".lbug"
 _READER_POOL = 128 * 1024 * 1024
@@ -216,7 +216,7 @@ def store_path(content_hash: str) -> Path:
 
 def file_hash(path: str | Path) -> str:
     """The content hash ``loaders.dataset`` gives a file, without parsing it."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return dataset_loader.content_hash(Path(path).read_bytes())
 
 
 Progress = Callable[[str, int], None]  # (what was loaded, how many rows)
