@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.dates import PartialDate  # noqa: E402
+from graph.core.dates import PartialDate  # noqa: E402
 
 MIN_SIZE = 60
 ICB_DAY = "2022-07-01"  # CCGs end, ICBs begin

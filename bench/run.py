@@ -35,11 +35,18 @@ import ladybug  # noqa: E402
 import yaml  # noqa: E402
 
 from bench.make_area import make_area  # noqa: E402
-from graph import layout as layout_module  # noqa: E402
-from graph import page, temporal  # noqa: E402
-from graph.stops import slider_stops  # noqa: E402
+from graph.core import temporal  # noqa: E402
+from graph.core.stops import slider_stops  # noqa: E402
+from graph.drawing import layout as layout_module  # noqa: E402
+from graph.page import state as page_state  # noqa: E402
+from graph.page import view as page  # noqa: E402
 from loaders import dataset as dataset_loader  # noqa: E402
-from loaders import embedded, query, yaml_source  # noqa: E402
+from loaders import yaml_read  # noqa: E402
+from loaders.query import result as query_result  # noqa: E402
+from loaders.query import run as query  # noqa: E402
+from loaders.query.saved import load_saved_queries  # noqa: E402
+from loaders.stores import embedded  # noqa: E402
+from loaders.stores.records import graph_records  # noqa: E402
 
 CACHE = ROOT / ".cache" / "bench"
 BUNDLED = ROOT / "data" / "orgs.yaml"
@@ -109,19 +116,19 @@ def per_call(work: Callable[[object], object], items: list, repeat: int,
 @contextlib.contextmanager
 def yaml_loader(loader: type) -> Iterator[None]:
     """Read YAML with ``loader`` (the pure-Python ``SafeLoader`` is the baseline)."""
-    previous = yaml_source.Loader
-    yaml_source.Loader = loader
+    previous = yaml_read.Loader
+    yaml_read.Loader = loader
     try:
         yield
     finally:
-        yaml_source.Loader = previous
+        yaml_read.Loader = previous
 
 
 # -- the embedded store: COPY FROM (the real load) vs a CREATE per row -----------------------
 
 def load_by_create(dataset: object, target: Path) -> None:
     """The naive load: the same schema, then one auto-committed ``CREATE`` per row."""
-    records = embedded.graph_records(dataset)
+    records = graph_records(dataset)
     database = ladybug.Database(str(target))
     connection = ladybug.Connection(database)
     embedded._create_tables(connection, records)  # the real schema, so only the load differs
@@ -165,7 +172,7 @@ def saved_queries(dataset: object, bundled: object | None) -> list[tuple[str, st
     cited = Counter(s for r in dataset.relationships for s in r.sources)
     busiest_source = cited.most_common(1)[0][0] if cited else ""
     result = []
-    for saved in query.load_saved_queries():
+    for saved in load_saved_queries():
         params = dict(saved.params)
         for name, value in params.items():
             if not isinstance(value, str) or value in dataset.organisations:
@@ -234,7 +241,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     add("layout, cached", cached_layout, "layout computed cold", cold_layout)
 
     # a slider move: the server's work for a date it has not shown yet (epoch cache cleared)
-    states = [page.ViewState(date=d) for d in days]
+    states = [page_state.ViewState(date=d) for d in days]
     move = per_call(lambda s: page.view(graph, s, stops), states, repeat, index.cache.clear)
 
     def cold() -> None:
@@ -251,7 +258,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
              if o.exists_on(last) and dataset.kinds[o.kind].tier >= 2] or [
         o for o in dataset.organisations.values() if o.exists_on(last)]
     focus = max(local, key=lambda o: (graph.degree(o.id), o.id)).id
-    focused = [page.ViewState(date=d, focus=focus, depth=1) for d in days
+    focused = [page_state.ViewState(date=d, focus=focus, depth=1) for d in days
                if dataset.organisations[focus].exists_on(d)]
     move_focus = per_call(lambda s: page.view(graph, s, stops), focused, repeat, index.cache.clear)
     add("slider move, focus depth 1", move_focus, "whole-area view", move)
@@ -275,7 +282,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     for qid, cypher, params in queries:
         try:  # a query naming a type this area lacks (e.g. OVERSEES in ODS data) cannot bind
             found[qid] = len(query.run_embedded(store, cypher, params).rows)
-        except query.QueryError as exc:
+        except query_result.QueryError as exc:
             notes.append(f"{label}: saved query {qid} does not apply ({exc}).")
             continue
         times[qid] = median_time(lambda c=cypher, p=params: query.run_embedded(store, c, p),
@@ -323,12 +330,12 @@ def memory_child(path: Path, what: str) -> None:
         dataset = temporal.dataset_of(graph)
         stops = slider_stops(dataset)
         for stop in stops[:: max(1, len(stops) // 24)]:
-            page.view(graph, page.ViewState(date=stop.day), stops)
+            page.view(graph, page_state.ViewState(date=stop.day), stops)
         with tempfile.TemporaryDirectory(dir=CACHE) as folder:
             store = Path(folder) / f"memory{embedded.SUFFIX}"
             embedded.build(dataset, store)
             for _, cypher, params in saved_queries(dataset, None):
-                with contextlib.suppress(query.QueryError):
+                with contextlib.suppress(query_result.QueryError):
                     query.run_embedded(store, cypher, params)
         del graph, dataset
     print(json.dumps({"peak_bytes": peak_rss()}))

@@ -1,6 +1,17 @@
-"""The domain: the model, time queries, layout, rendering, export and the CLI."""
+"""The organisational-structure graph: layers whose imports go one way only (down).
 
-from graph.temporal import (
+    app.py                 the Streamlit page: widgets and layout only
+    graph/page, graph/cli  page logic and the command line (top: may import everything below)
+    graph/export           one module per snapshot format        (imports drawing, core)
+    graph/drawing          layout, scene, vis-network data       (imports core)
+    loaders/               YAML read/write, validation, ODS, merge, stores, query guard (imports core)
+    graph/core             dates, records, the lifetime rule, time queries, words (imports nothing of ours)
+
+``tests/test_layers.py`` fails when an import goes the wrong way or makes a cycle. This package
+re-exports the core's time functions: ``from graph import at, build_graph, diff, lineage``.
+"""
+
+from graph.core.temporal import (
     Diff,
     Lineage,
     View,

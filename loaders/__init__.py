@@ -1,1 +1,3 @@
-"""YAML -> validated model; model -> embedded store or Neo4j."""
+"""Input and output: YAML read (``yaml_read``) and write (``yaml_write``), the format
+(``schema``), validation (``checker``, ``dataset``), NHS ODS import (``ods``), ``merge``, the
+stores (``stores``) and read-only queries (``query``). Imports only ``graph.core``."""

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.dates import PartialDate
+from graph.core.dates import PartialDate
+from graph.core.model import in_force, lifetime_conflicts
 from loaders import dataset as dataset_loader
-from loaders import yaml_source
+from loaders import yaml_read
 
 _COMPARED = ("name", "valid_from", "valid_to")  # kinds differ by vocabulary, not by fact
 _FILLED = ("valid_from", "valid_to", "former_names", "ods_code", "url")
@@ -65,8 +66,9 @@ def merge(first: Path, second: Path, out_dir: Path | None = None) -> Merged:
 
     ``out_dir`` is where the result will be written: local source files are re-pointed there.
     """
-    a_set, b_set = dataset_loader.load(first), dataset_loader.load(second)
-    a_doc, b_doc = yaml_source.read(first), yaml_source.read(second)
+    dataset_loader.load(first)  # both must validate before they are joined
+    b_set = dataset_loader.load(second)
+    a_doc, b_doc = yaml_read.read(first), yaml_read.read(second)
     doc = copy.deepcopy(a_doc.data)
     result = Merged(doc)
     for section in ("sources", "organisations", "relationships", "snapshots", "events"):
@@ -88,7 +90,7 @@ def merge(first: Path, second: Path, out_dir: Path | None = None) -> Merged:
             result.conflicts.append(f"{second}:{line}:{column}: relationship type {name} is "
                                     f"lineage in one file only (kept {first}'s)")
 
-    id_map = _merge_organisations(doc, a_set, b_doc, source_map, first, second, result)
+    id_map = _merge_organisations(doc, b_doc, source_map, first, second, result)
     _merge_relationships(doc, b_doc.data.get("relationships") or [], id_map, source_map,
                          second, result)
     used = {o.get("kind") for o in doc["organisations"]}
@@ -154,7 +156,7 @@ def _remap(item: dict, source_map: dict[str, str], id_map: dict[str, str]) -> di
     return item
 
 
-def _merge_organisations(doc: dict, a_set: Any, b_doc: Any, source_map: dict[str, str],
+def _merge_organisations(doc: dict, b_doc: Any, source_map: dict[str, str],
                          first: Path, second: Path, result: Merged) -> dict[str, str]:
     mine = {o["id"]: o for o in doc["organisations"]}
     by_code = {str(o["ods_code"]).upper(): o["id"] for o in doc["organisations"]
@@ -177,12 +179,12 @@ def _merge_organisations(doc: dict, a_set: Any, b_doc: Any, source_map: dict[str
             continue
         id_map[theirs["id"]] = target
         result.matched += 1
-        _join(mine[target], theirs, ("organisations", i), doc, a_set, b_doc, source_map,
+        _join(mine[target], theirs, ("organisations", i), doc, b_doc, source_map,
               first, second, result)
     return id_map
 
 
-def _join(org: dict, theirs: dict, path: tuple, doc: dict, a_set: Any, b_doc: Any,
+def _join(org: dict, theirs: dict, path: tuple, doc: dict, b_doc: Any,
           source_map: dict[str, str], first: Path, second: Path, result: Merged) -> None:
     label = f"ODS code {org['ods_code']}" if org.get("ods_code") else f"'{org['id']}'"
     found = []
@@ -202,7 +204,7 @@ def _join(org: dict, theirs: dict, path: tuple, doc: dict, a_set: Any, b_doc: An
         org["notes"] = f"{org['notes']} {note}" if org.get("notes") else note
     for key in _FILLED:
         if org.get(key) is None and theirs.get(key) is not None:
-            if key.startswith("valid") and not _lifetime_fits(org, key, theirs[key], doc, a_set):
+            if key.startswith("valid") and not _lifetime_fits(org, key, theirs[key], doc):
                 line, column = b_doc.where((*path, key))
                 result.notes.append(f"{second}:{line}:{column}: {label}: {key} {theirs[key]} "
                                     f"not taken: {first}'s relationships fall outside it")
@@ -214,7 +216,7 @@ def _join(org: dict, theirs: dict, path: tuple, doc: dict, a_set: Any, b_doc: An
             org["sources"].append(source_map.get(sid, sid))
 
 
-def _lifetime_fits(org: dict, key: str, value: Any, doc: dict, a_set: Any) -> bool:
+def _lifetime_fits(org: dict, key: str, value: Any, doc: dict) -> bool:
     """Would the first file's relationships still fit if ``org`` took this date?"""
     start = _date(value if key == "valid_from" else org.get("valid_from"))
     end = _date(value if key == "valid_to" else org.get("valid_to"))
@@ -227,24 +229,11 @@ def _lifetime_fits(org: dict, key: str, value: Any, doc: dict, a_set: Any) -> bo
             day = r_from.start if r_from else None
             if rel["from"] == org["id"] and (end is None or day != end.start):
                 return False
-            if rel["to"] == org["id"] and day and not _holds(start, end, day):
+            if rel["to"] == org["id"] and day and not in_force(start, end, day):
                 return False
-        elif not _overlaps(r_from, r_to, start, end):
+        elif lifetime_conflicts(r_from, r_to, start, end):
             return False
     return True
-
-
-def _holds(start: PartialDate | None, end: PartialDate | None, day: Any) -> bool:
-    return (start is None or start.start <= day) and (end is None or day < end.start)
-
-
-def _overlaps(r_from: PartialDate | None, r_to: PartialDate | None,
-              start: PartialDate | None, end: PartialDate | None) -> bool:
-    """The validator's lifetime rule for a dated relationship."""
-    return not ((r_from and start and r_from.end <= start.start)
-                or (r_from and end and r_from.start >= end.start)
-                or (r_to and end and r_to.start > end.start)
-                or (r_to and start and r_to.start <= start.start))
 
 
 def _merge_relationships(doc: dict, theirs: list[dict], id_map: dict[str, str],
@@ -270,7 +259,7 @@ def _merge_relationships(doc: dict, theirs: list[dict], id_map: dict[str, str],
         if rel["type"] in lineage:
             day = _date(rel.get("valid_from"))
             end = _date(source.get("valid_to"))
-            if not (day and end and day.start == end.start and _holds(
+            if not (day and end and day.start == end.start and in_force(
                     _date(target.get("valid_from")), _date(target.get("valid_to")), day.start)):
                 result.notes.append(f"{where} on {rel.get('valid_from')} left out: it does not "
                                     "fit the merged lifetimes")

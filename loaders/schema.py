@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graph.core.colours import HEX_PATTERN, NAMED
+
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 TYPE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-COLOUR_PATTERN = r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$"  # CSS hex or a colour name
 RESERVED = {"Organisation", "Source", "Event", "CITES", "INVOLVES"}
 
 
@@ -56,7 +57,7 @@ RECORDS: dict[str, dict[str, Field]] = {
     "kind": {
         "label": Field("text", False, "a readable name (default: the kind itself)"),
         "tier": Field("int", False, "layer in the drawing: 0 at the top (default 0)"),
-        "colour": Field("colour", False, "a CSS colour: #1f77b4, #abc or a name such as teal"),
+        "colour": Field("colour", False, "a CSS colour: #1f77b4, #abc or a CSS name such as teal"),
     },
     "relationship_type": {
         "label": Field("text", False, "a readable name (default: the type itself)"),
@@ -156,5 +157,6 @@ def _type_schema(kind: str) -> dict[str, Any]:
         "int": {"type": "integer"},
         "number": {"type": "number"},
         "bool": {"type": "boolean"},
-        "colour": {"type": "string", "pattern": COLOUR_PATTERN},
+        "colour": {"anyOf": [{"type": "string", "pattern": HEX_PATTERN},
+                              {"enum": sorted(NAMED)}]},
     }.get(kind, {"type": "string"})  # ref:... is text naming something declared

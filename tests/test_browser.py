@@ -165,8 +165,10 @@ def test_hostile_names_show_as_text_and_run_nothing(page_of):
 
         # The accessible table: the dataframe's cells hold the names as text.
         page.get_by_text("Organisations shown").wait_for()
-        csv = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid=stDataFrame] [role=gridcell]')].map(c => c.textContent).join('|')""")
+        cells = """() => [...document.querySelectorAll(
+            '[data-testid=stDataFrame] [role=gridcell]')].map(c => c.textContent).join('|')"""
+        page.wait_for_function(f"() => ({cells})().length > 0")  # the grid fills in after
+        csv = page.evaluate(cells)
         assert img in csv and script in csv
 
         assert page.locator("img[src='x']").count() == 0

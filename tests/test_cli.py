@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from loaders import yaml_source
+from loaders import yaml_read
 
 HERE = Path(__file__).parent
 MINI = HERE / "data" / "mini.yaml"
@@ -62,8 +62,8 @@ def test_schema_is_a_valid_json_schema_that_accepts_the_test_files() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     for path in (MINI, OTHER):  # the parser keeps dates as text, as JSON would
-        assert list(validator.iter_errors(yaml_source.read(path).data)) == []
-    bad = yaml_source.read(MINI).data
+        assert list(validator.iter_errors(yaml_read.read(path).data)) == []
+    bad = yaml_read.read(MINI).data
     bad["colour"] = "red"
     assert [e.message for e in validator.iter_errors(bad)] == [
         "Additional properties are not allowed ('colour' was unexpected)"]

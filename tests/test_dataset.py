@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.temporal import at, build_graph, lineage
+from graph.core.temporal import at, build_graph, lineage
 from loaders.dataset import check
 
 ROOT = Path(__file__).parent.parent

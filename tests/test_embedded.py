@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders import dataset as dataset_loader
-from loaders import embedded
-from loaders.embedded import StoreError
-from loaders.query import run_embedded
+from loaders.query.run import run_embedded
+from loaders.stores import embedded
+from loaders.stores.records import StoreError
 
 DATA = Path(__file__).parent / "data"
 

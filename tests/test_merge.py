@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import cli, temporal
+from graph.cli import main as cli
+from graph.core import temporal
 from loaders import dataset as dataset_loader
 from loaders.merge import same_name
 

@@ -17,10 +17,11 @@ import neo4j
 import pytest
 
 from loaders import dataset as dataset_loader
-from loaders import neo4j_store
-from loaders.embedded import StoreError
-from loaders.neo4j_store import Neo4jSettings
-from loaders.query import QueryError, run_query
+from loaders.query.result import QueryError
+from loaders.query.run import run_query
+from loaders.stores import neo4j_store, settings
+from loaders.stores.records import StoreError
+from loaders.stores.settings import Neo4jSettings
 
 DATA = Path(__file__).parent / "data"
 needs_server = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI not set")
@@ -234,11 +235,11 @@ def test_server_side_refusals_timeouts_and_syntax_errors_become_one_clear_line()
 def test_settings_come_from_the_environment_and_hide_the_password():
     env = {"NEO4J_URI": "neo4j+s://abc.databases.neo4j.io", "NEO4J_USERNAME": "reader",
            "NEO4J_PASSWORD": "hunter2-secret", "NEO4J_DATABASE": "orgs"}
-    found = neo4j_store.settings_from_env(env)
+    found = settings.neo4j_settings(env, {})
     assert (found.uri, found.username, found.database) == (env["NEO4J_URI"], "reader", "orgs")
     assert found.password == "hunter2-secret"
     assert "hunter2-secret" not in repr(found) and "hunter2-secret" not in str(found)
-    assert neo4j_store.settings_from_env({}) is None
+    assert settings.neo4j_settings({}, {}) is None
 
 
 def test_streamlit_secrets_are_not_touched_when_no_secrets_file_exists(monkeypatch, tmp_path):
@@ -246,7 +247,7 @@ def test_streamlit_secrets_are_not_touched_when_no_secrets_file_exists(monkeypat
     monkeypatch.chdir(tmp_path)
     for key in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         monkeypatch.delenv(key, raising=False)
-    assert neo4j_store.settings_from_env() is None
+    assert settings.neo4j_settings() is None
 
 
 def test_streamlit_secrets_file_is_used_when_present(monkeypatch, tmp_path):
@@ -257,7 +258,7 @@ def test_streamlit_secrets_file_is_used_when_present(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     for key in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         monkeypatch.delenv(key, raising=False)
-    found = neo4j_store.settings_from_env()
+    found = settings.neo4j_settings()
     assert found is not None and found.uri == "bolt://secrets.example:7687"
     assert found.password == "from-secrets"
 

@@ -13,12 +13,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import cli, temporal
-from graph.dates import PartialDate
+from graph.cli import main as cli
+from graph.core import temporal
+from graph.core.dates import PartialDate
 from loaders import dataset as dataset_loader
-from loaders import ods, ods_read
-from loaders.ods_cli import dump
-from loaders.ods_read import OrgRow, Release
+from loaders.ods import build as ods
+from loaders.ods import read as ods_read
+from loaders.ods.read import OrgRow, Release
+from loaders.yaml_write import dump
 
 HERE = Path(__file__).parent
 SHARED_ODS = Path(__file__).parents[2] / "shared" / "data" / "ods"

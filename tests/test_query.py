@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
+from graph.cli.main import main
 from loaders import dataset as dataset_loader
-from loaders import embedded
 from loaders.problems import InvalidInput
-from loaders.query import QueryError, check_read_only, load_saved_queries, run_query
+from loaders.query import run as query_runner
+from loaders.query.guard import check_read_only
+from loaders.query.result import QueryError
+from loaders.query.run import run_query
+from loaders.query.saved import load_saved_queries
+from loaders.stores import embedded
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
@@ -88,12 +92,10 @@ def test_a_write_query_is_refused_with_exit_2_and_the_store_is_unchanged(capsys,
 
 
 def test_the_read_only_handle_refuses_a_write_the_pre_check_did_not_see(monkeypatch):
-    from loaders import query
-
     store = embedded.ensure_store(MINI)
-    monkeypatch.setattr(query, "check_read_only", lambda cypher: None)  # bypass on purpose
+    monkeypatch.setattr(query_runner, "check_read_only", lambda cypher: None)  # bypass on purpose
     with pytest.raises(QueryError, match="opened read-only"):
-        query.run_embedded(store, "CREATE (:Trust {id: 'x'})", {})
+        query_runner.run_embedded(store, "CREATE (:Trust {id: 'x'})", {})
 
 
 @pytest.mark.parametrize("cypher, says", [
@@ -243,6 +245,6 @@ def test_every_saved_query_gives_the_same_rows_on_both_stores(query):
         assert "Monitor" in in_2014
     if not os.environ.get("NEO4J_URI"):
         return  # the Neo4j half runs only against a server; see test_neo4j_store.py
-    from loaders import neo4j_store
+    from loaders.stores import neo4j_store
     neo4j_store.load(dataset_loader.load(BUNDLED))
     assert run_query(query.cypher, params=query.params, neo4j=True).rows == rows

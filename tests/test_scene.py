@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.layout import layout
-from graph.scene import scene
-from graph.temporal import build_graph
+from graph.core.temporal import build_graph
+from graph.drawing.layout import layout
+from graph.drawing.scene import scene
 from loaders.dataset import load
 
 GRAPH = build_graph(load(Path(__file__).parent / "data" / "mini.yaml"))

@@ -19,15 +19,9 @@ import xmlschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.snapshot import (
-    FORMATS,
-    SnapshotError,
-    file_extension,
-    file_name,
-    media_type,
-    render_snapshot,
-)
-from graph.temporal import build_graph
+from graph.core.temporal import build_graph
+from graph.export.request import SnapshotError
+from graph.export.snapshot import FORMATS, file_name, render_snapshot
 from loaders.dataset import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,9 +289,9 @@ def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
 # -- the public surface ------------------------------------------------------------------
 
 def test_mime_types_extensions_and_download_names(mini):
-    assert media_type("svg") == "image/svg+xml" and file_extension("png") == ".png"
-    assert {file_extension(f) for f in FORMATS} == {".svg", ".png", ".html", ".json", ".gexf",
-                                                    ".graphml"}
+    assert FORMATS["svg"][0] == "image/svg+xml" and FORMATS["png"][1] == ".png"
+    assert {extension for _, extension, _ in FORMATS.values()} == {
+        ".svg", ".png", ".html", ".json", ".gexf", ".graphml"}
     assert file_name(mini, "svg", "2021-04", focus="ccg-all") == "testshire-2021-04-01-ccg-all.svg"
     assert file_name(mini, "gexf", "2021-04-01", diff_from="2020") == (
         "testshire-2020-01-01-to-2021-04-01.gexf")
@@ -336,7 +330,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_writes_all_six_formats_for_a_date_a_focus_and_a_diff(tmp_path):
     for fmt in FORMATS:
-        out = tmp_path / f"snap{file_extension(fmt)}"
+        out = tmp_path / f"snap{FORMATS[fmt][1]}"
         result = run_cli("--data", str(MINI), "--date", "2021-04-01", "--focus", "ccg-all",
                          "--depth", "1", "--diff-from", "2020-01-01", "-o", str(out),
                          "--dpi", "120")

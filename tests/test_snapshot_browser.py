@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import needs_chromium
 
-from graph.snapshot import render_snapshot
-from graph.temporal import build_graph
+from graph.core.temporal import build_graph
+from graph.export.snapshot import render_snapshot
 from loaders.dataset import load
 
 DATA = Path(__file__).resolve().parent / "data"

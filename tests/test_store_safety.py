@@ -22,9 +22,10 @@ import yaml
 from test_neo4j_store import FakeDriver
 
 from loaders import dataset as dataset_loader
-from loaders import embedded, neo4j_store
-from loaders.neo4j_store import Neo4jSettings
-from loaders.query import QueryError, run_query
+from loaders.query.result import QueryError
+from loaders.query.run import run_query
+from loaders.stores import embedded, neo4j_store
+from loaders.stores.settings import Neo4jSettings
 
 ROOT = Path(__file__).parent.parent
 MINI = Path(__file__).parent / "data" / "mini.yaml"
@@ -140,7 +141,8 @@ def test_a_first_build_killed_part_way_leaves_no_store_to_be_mistaken_for_whole(
 
 _WRITER = textwrap.dedent("""
     import os, sys
-    from loaders import dataset, embedded
+    from loaders import dataset
+    from loaders.stores import embedded
     path, texts = sys.argv[1], sys.argv[2:]
     for round in range(2):
         for text in texts:

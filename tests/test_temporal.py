@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.dates import PartialDate
-from graph.model import Area, Dataset, Kind, Organisation, Relationship, RelationshipType
-from graph.temporal import (
+from graph.core.dates import PartialDate
+from graph.core.model import Area, Dataset, Kind, Organisation, Relationship, RelationshipType
+from graph.core.temporal import (
     apply_diff,
     at,
     at_by_scan,
@@ -113,7 +113,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
         valid_to = bounds[-1] if len(bounds) == 2 and draw(st.booleans()) else None
         former = ()
         if valid_to is None and draw(st.booleans()):
-            from graph.model import FormerName
+            from graph.core.model import FormerName
             former = (FormerName(f"old name {i}", draw(partial_dates())),)
         organisations[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", "K", valid_from, valid_to,
                                               former)
@@ -165,7 +165,7 @@ def test_the_indexed_at_agrees_with_a_plain_scan(dataset: Dataset, dates: list[d
 
 
 def test_the_epoch_cache_stays_within_its_size_bound(monkeypatch) -> None:
-    import graph.temporal as temporal
+    import graph.core.temporal as temporal
 
     monkeypatch.setattr(temporal, "_CACHE_ITEMS", 8)
     graph = build_graph(load(MINI))

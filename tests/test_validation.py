@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.dates import PartialDate
+from graph.core.dates import PartialDate
 from loaders import dataset as loader
 from loaders.problems import InvalidInput
 

@@ -1,0 +1,47 @@
+"""The parser and the entry point of ``python -m graph``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph.cli import data, ods, serve, snapshot, store
+from graph.cli.common import UsageError
+from loaders.problems import InvalidInput
+
+COMMAND_GROUPS = (data, serve, store, snapshot, ods)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help="the YAML file (default: data/orgs.yaml or $ORGS_DATA)")
+    parser = argparse.ArgumentParser(
+        prog="python -m graph",
+        description="Who ran local health services, who oversaw whom, who merged with whom, when.")
+    parser.add_argument("--data", dest="global_data", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data = getattr(args, "data", None) or args.global_data
+    try:
+        return args.func(args)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # one line, never a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,34 @@
+"""``serve``: the explorer page on 127.0.0.1, on the data file given."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from graph.cli.common import data_path
+from loaders import dataset as dataset_loader
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("serve", parents=[common], help="start the page on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    data = data_path(args).resolve()
+    dataset_loader.load(data)  # refuse to start on a broken file
+    env = {**os.environ, "ORGS_DATA": str(data)}
+    command = [sys.executable, "-m", "streamlit", "run", str(APP),
+               "--server.address", args.address, "--server.port", str(args.port),
+               "--browser.gatherUsageStats", "false"]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    os.execve(sys.executable, command, env)  # become Streamlit, so signals reach it directly

@@ -1,0 +1,48 @@
+"""Record attributes shared by the data formats (JSON, GraphML, GEXF): flat, with labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.core.model import Dataset, Organisation, Relationship
+from graph.core.serialize import organisation_json, relationship_json
+
+NO_GROUPING = 10**9  # the data formats never group organisations by kind: a file holds every node
+
+
+def org_attributes(org: Organisation, name: str, dataset: Dataset) -> dict[str, Any]:
+    record = organisation_json(org, name)
+    record.pop("id")
+    record["kind_label"] = dataset.kinds[org.kind].label
+    if org.former_names:
+        record["former_names"] = "; ".join(
+            f"{f.name} (to {f.valid_to.iso()})" for f in org.former_names)
+    return record
+
+
+def rel_attributes(rel: Relationship, dataset: Dataset) -> dict[str, Any]:
+    record = relationship_json(rel)
+    for key in ("id", "from", "to"):
+        record.pop(key)
+    # GEXF has its own edge attribute `type` (directed/undirected): call ours `relationship`
+    record["relationship"] = record.pop("type")
+    record["type_label"] = dataset.relationship_types[rel.type].label
+    return record
+
+
+def flat(record: dict[str, Any]) -> dict[str, str | int | float]:
+    """Text and numbers only (GraphML and GEXF have no lists or nulls): lists joined by "; "."""
+    flat: dict[str, str | int | float] = {}
+    for key, value in record.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            if value and isinstance(value[0], dict):
+                continue  # former_names records: written as text separately
+            value = "; ".join(str(v) for v in value)
+        flat[key] = value
+    return flat
+
+
+def drop_none(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None}

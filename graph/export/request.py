@@ -1,0 +1,151 @@
+"""What a snapshot shows, checked: the request (date, focus, filters, diff) and its caption.
+
+Every export format reads a ``SnapshotRequest`` and draws from the same ``Scene``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.core.dates import DateError, as_day, words
+from graph.core.temporal import DateLike, dataset_of
+from graph.drawing.scene import MAX_NODES, Scene, scene
+
+DPI_RANGE = (30, 1200)
+
+
+class SnapshotError(ValueError):
+    """A snapshot asked for with bad options: one line saying what to change."""
+
+
+@dataclass(frozen=True)
+class SnapshotRequest:
+    """Everything that decides what a snapshot shows (already checked)."""
+
+    fmt: str
+    day: dt.date
+    focus: str | None = None
+    depth: int = 1
+    kinds: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    diff_from: dt.date | None = None
+    dpi: int = 200
+
+    def scene(self, graph: nx.MultiDiGraph, day: dt.date | None = None,
+              max_nodes: int = MAX_NODES) -> Scene:
+        """The scene for this request, at ``day`` (default: the request's day)."""
+        return scene(graph, day or self.day, focus=self.focus, depth=self.depth,
+                     kinds=set(self.kinds) if self.kinds is not None else None,
+                     types=set(self.types) if self.types is not None else None,
+                     diff_from=self.diff_from, max_nodes=max_nodes)
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    number: int
+    id: str
+    title: str
+    publisher: str | None
+    published: str | None  # in words, at the source's own precision
+    url: str | None
+
+    def text(self) -> str:
+        """'1. Title. Publisher, March 2014.'"""
+        detail = ", ".join(filter(None, [self.publisher, self.published]))
+        return f"{self.number}. {self.title}" + (f". {detail}." if detail else "")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What every image and page says under the graph: area, date, data version, sources."""
+
+    area: str
+    as_at: str  # "1 April 2021"
+    content_hash: str
+    sources: tuple[CitedSource, ...]
+    diff_from: str | None = None
+    focus: str | None = None  # the focused organisation's name
+    depth: int = 1
+    note: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.area}: as at {self.as_at}"
+
+    @property
+    def subtitle(self) -> str:
+        parts = []
+        if self.focus:
+            step = "step" if self.depth == 1 else "steps"
+            parts.append(f"around {self.focus} ({self.depth} {step})")
+        if self.diff_from:
+            parts.append(f"changes since {self.diff_from} marked")
+        return "; ".join(parts)
+
+    @property
+    def provenance(self) -> str:
+        return f"Data version (content hash) {self.content_hash}"
+
+
+def caption(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest) -> Caption:
+    dataset = dataset_of(graph)
+    cited = []
+    for number, source_id in enumerate(view.sources, start=1):
+        source = dataset.sources[source_id]
+        cited.append(CitedSource(number, source.id, source.title, source.publisher,
+                                 words(source.published) or None, source.url))
+    focus = dataset.organisations[request.focus] if request.focus else None
+    return Caption(view.area, words(view.day), view.content_hash, tuple(cited),
+                   words(request.diff_from) or None,
+                   focus.name_at(view.day) if focus else None, request.depth, view.note)
+
+
+def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | None = None,
+                 depth: int = 1, kinds: set[str] | list[str] | None = None,
+                 types: set[str] | list[str] | None = None, diff_from: DateLike | None = None,
+                 dpi: int = 200) -> SnapshotRequest:
+    """Check the options against the dataset; one ``SnapshotError`` naming the first problem
+    (``fmt`` is checked by ``graph.export.snapshot``, which knows the formats)."""
+    dataset = dataset_of(graph)
+    day = _day(date, "date")
+    since = _day(diff_from, "diff-from date") if diff_from is not None else None
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+        raise SnapshotError(f"depth must be a whole number 0 or more, not {depth!r}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        raise SnapshotError(f"dpi must be a whole number from {DPI_RANGE[0]} to {DPI_RANGE[1]}, "
+                            f"not {dpi!r}")
+    org_id = None
+    if focus:
+        org_id = dataset.resolve(focus)
+        if org_id is None:
+            raise SnapshotError(f"no organisation with id or ODS code '{focus}' "
+                                f"(check the spelling)")
+        org = dataset.organisations[org_id]
+        if not (org.exists_on(day) or (since and org.exists_on(since))):
+            span = f"from {words(org.valid_from) or 'an open start'}"
+            span = f"existed {span} to {words(org.valid_to)}" if org.valid_to else f"exists {span}"
+            raise SnapshotError(f"'{org_id}' does not exist on {words(day)} (it {span}; "
+                                f"choose a date in that span)")
+    return SnapshotRequest(fmt, day, org_id, depth,
+                           _names(kinds, dataset.kinds, "kind"),
+                           _names(types, dataset.relationship_types, "relationship type"),
+                           since, dpi)
+
+
+def _day(value: DateLike, what: str) -> dt.date:
+    try:
+        return as_day(value)
+    except DateError as exc:
+        raise SnapshotError(f"{what}: {exc} (write YYYY-MM-DD, YYYY-MM or YYYY)") from None
+
+
+def _names(chosen: set[str] | list[str] | None, known: dict, what: str) -> frozenset[str] | None:
+    if chosen is None:
+        return None
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise SnapshotError(f"unknown {what} '{unknown[0]}' (choose from: {', '.join(known)})")
+    return frozenset(chosen)

@@ -1,0 +1,63 @@
+"""Snapshots for briefings: the view at a date as SVG, PNG, offline HTML, JSON, GEXF or GraphML.
+
+``render_snapshot`` is the one entry point, used by ``python -m graph snapshot`` and by the
+page's download buttons, so a file from either is the same file. Each format has its own module
+with one function, ``render(graph, request) -> bytes``; they all draw from the same ``Scene``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import networkx as nx
+
+from graph.core.dates import as_day
+from graph.core.temporal import DateLike, dataset_of
+from graph.export import gexf, graphml, html, image, json_snapshot
+from graph.export.request import SnapshotError, SnapshotRequest, make_request
+
+Renderer = Callable[[nx.MultiDiGraph, SnapshotRequest], bytes]
+# format -> (MIME type, file extension, renderer)
+FORMATS: dict[str, tuple[str, str, Renderer]] = {
+    "svg": ("image/svg+xml", ".svg", image.render),
+    "png": ("image/png", ".png", image.render),
+    "html": ("text/html; charset=utf-8", ".html", html.render),
+    "json": ("application/json", ".json", json_snapshot.render),
+    "gexf": ("application/gexf+xml", ".gexf", gexf.render),
+    "graphml": ("application/graphml+xml", ".graphml", graphml.render),
+}
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise SnapshotError(f"unknown snapshot format '{fmt}' (choose one of: "
+                            f"{', '.join(FORMATS)})")
+    return fmt
+
+
+def file_name(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | None = None,
+              diff_from: DateLike | None = None) -> str:
+    """A download name such as ``testshire-2021-04-01-ccg-all.svg``."""
+    area = re.sub(r"[^a-z0-9]+", "-", dataset_of(graph).area.name.lower()).strip("-")
+    parts = [area or "snapshot", as_day(date).isoformat()]
+    if diff_from is not None:
+        parts.insert(1, f"{as_day(diff_from).isoformat()}-to")
+    if focus:
+        parts.append(focus)
+    return "-".join(parts) + FORMATS[check_format(fmt)][1]
+
+
+def render_snapshot(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | None = None,
+                    depth: int = 1, kinds: set[str] | list[str] | None = None,
+                    types: set[str] | list[str] | None = None,
+                    diff_from: DateLike | None = None, dpi: int = 200) -> bytes:
+    """The snapshot of ``graph`` on ``date`` in format ``fmt`` (see ``FORMATS``), as bytes.
+
+    ``focus`` (an id or ODS code) and ``depth`` keep one organisation and its neighbours;
+    ``kinds`` and ``types`` filter; ``diff_from`` marks what was added, ended or renamed since
+    that date; ``dpi`` is the PNG's resolution. Raises ``SnapshotError`` for bad options.
+    """
+    request = make_request(graph, check_format(fmt), date, focus=focus, depth=depth,
+                           kinds=kinds, types=types, diff_from=diff_from, dpi=dpi)
+    return FORMATS[request.fmt][2](graph, request)

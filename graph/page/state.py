@@ -1,0 +1,221 @@
+"""The view's state: what a link carries, what the widgets say, and the slider's stops.
+
+A view is a ``ViewState``; it round-trips through the URL's query parameters (so a briefing can
+link to it) and is read back from the page's widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.core.dates import DateError, PartialDate
+from graph.core.model import Dataset
+from graph.core.stops import Stop, previous_snapshot, slider_stops
+
+MODES = ("explore", "diff", "console")
+MODE_LABELS = {"explore": "Explore", "diff": "Compare two dates", "console": "Cypher console"}
+MAX_DEPTH = 4
+
+
+def default_day(stops: tuple[Stop, ...]) -> dt.date:
+    """Where the slider starts: the latest named snapshot, else the last stop."""
+    named = [s.day for s in stops if s.snapshot is not None]
+    return named[-1] if named else stops[-1].day
+
+
+def step(stops: tuple[Stop, ...], day: dt.date, by: int = 1) -> dt.date | None:
+    """The stop ``by`` places after (negative: before) ``day``; None past either end. The play
+    button's tick."""
+    if by > 0:
+        later = [s.day for s in stops if s.day > day]
+        return later[by - 1] if by <= len(later) else None
+    earlier = [s.day for s in stops if s.day < day]
+    return earlier[by] if by < 0 and -by <= len(earlier) else None
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a link has to carry to reopen the same view."""
+
+    date: dt.date | None = None  # None: the default stop
+    mode: str = "explore"
+    diff_from: dt.date | None = None
+    focus: str | None = None
+    depth: int = 1
+    kinds: frozenset[str] | None = None  # None: every kind
+    types: frozenset[str] | None = None  # None: every relationship type
+    selected: str | None = None
+
+
+def _one(value: str | list[str] | None) -> str | None:
+    """A query parameter given once (``?date=...``) or, when repeated, its first value."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def to_query_params(state: ViewState) -> dict[str, str]:
+    """The URL's query parameters for a view (defaults left out, lists comma-separated)."""
+    params: dict[str, str] = {}
+    if state.date is not None:
+        params["date"] = state.date.isoformat()
+    if state.mode != "explore":
+        params["mode"] = state.mode
+    if state.diff_from is not None:
+        params["from"] = state.diff_from.isoformat()
+    if state.focus:
+        params["focus"] = state.focus
+        if state.depth != 1:
+            params["depth"] = str(state.depth)
+    if state.kinds is not None:
+        params["kinds"] = ",".join(sorted(state.kinds))
+    if state.types is not None:
+        params["types"] = ",".join(sorted(state.types))
+    if state.selected:
+        params["org"] = state.selected
+    return params
+
+
+def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[ViewState, list[str]]:
+    """A view from a link, and one warning per part of it that had to be ignored."""
+    warnings: list[str] = []
+
+    def day(key: str) -> dt.date | None:
+        text = _one(params.get(key))
+        if not text:
+            return None
+        try:
+            return PartialDate.parse(text).start
+        except DateError:
+            warnings.append(f"the link's {key} '{text}' is not a date (write YYYY-MM-DD)")
+            return None
+
+    def organisation(key: str) -> str | None:
+        text = _one(params.get(key))
+        if not text:
+            return None
+        org_id = dataset.resolve(text)
+        if org_id is None:
+            warnings.append(f"the link's {key} '{text}' is no organisation id or ODS code "
+                            f"in this data file")
+        return org_id
+
+    def names(key: str, known: Mapping[str, Any], what: str) -> frozenset[str] | None:
+        text = _one(params.get(key))
+        if text is None:
+            return None
+        chosen = {n for n in text.split(",") if n}
+        for unknown in sorted(chosen - set(known)):
+            warnings.append(f"the link's {key} names an unknown {what} '{unknown}'")
+        return frozenset(chosen & set(known))
+
+    mode = _one(params.get("mode")) or "explore"
+    if mode not in MODES:
+        warnings.append(f"the link's mode '{mode}' is not one of {', '.join(MODES)}")
+        mode = "explore"
+    depth_text = _one(params.get("depth")) or "1"
+    depth = int(depth_text) if depth_text.isdigit() else 1
+    if not depth_text.isdigit() or not 1 <= depth <= MAX_DEPTH:
+        warnings.append(f"the link's depth '{depth_text}' is not a whole number from 1 to "
+                        f"{MAX_DEPTH}")
+        depth = min(max(depth, 1), MAX_DEPTH)
+    state = ViewState(date=day("date"), mode=mode, diff_from=day("from"),
+                      focus=organisation("focus"), depth=depth,
+                      kinds=names("kinds", dataset.kinds, "kind"),
+                      types=names("types", dataset.relationship_types, "relationship type"),
+                      selected=organisation("org"))
+    return state, warnings
+
+
+def state_from_widgets(values: Mapping[str, Any], dataset: Dataset) -> ViewState:
+    """The view the page's widgets describe (``values`` is ``st.session_state``): ISO dates,
+    "" for no organisation, and every kind (or type) ticked meaning "no filter"."""
+    def day(key: str) -> dt.date | None:
+        return dt.date.fromisoformat(values[key]) if values.get(key) else None
+
+    def chosen(key: str, known: Mapping[str, Any]) -> frozenset[str] | None:
+        ticked = frozenset(values.get(key, known))
+        return None if ticked == frozenset(known) else ticked
+
+    mode = values.get("mode", "explore")
+    return ViewState(date=day("date"), mode=mode,
+                     diff_from=day("diff_from") if mode == "diff" else None,
+                     focus=values.get("focus") or None, depth=int(values.get("depth", 1)),
+                     kinds=chosen("kinds", dataset.kinds),
+                     types=chosen("types", dataset.relationship_types),
+                     selected=values.get("selected") or None)
+
+
+def default_diff_from(stops: tuple[Stop, ...], day: dt.date) -> dt.date:
+    """What a comparison starts from: the previous named snapshot, else the first stop."""
+    previous = previous_snapshot(stops, day)
+    return previous.day if previous else stops[0].day
+
+
+# -- the page's session: the widgets' state across reruns ---------------------------------
+
+PLAY_SECONDS = 1.5  # one stop per tick when playing
+
+
+def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
+                 dataset: Dataset) -> None:
+    """On a session's first run, put the link's view into the widgets' state (once)."""
+    if "link_read" in session:
+        return
+    linked, warnings = from_query_params(params, dataset)
+    session.update(
+        link_read=True, link_warnings=warnings, mode=linked.mode,
+        extra_days=tuple(d for d in (linked.date, linked.diff_from) if d),
+        focus=linked.focus or "", depth=linked.depth, selected=linked.selected or "",
+        kinds=sorted(linked.kinds if linked.kinds is not None else dataset.kinds),
+        types=sorted(linked.types if linked.types is not None else dataset.relationship_types))
+    if linked.date:
+        session["date"] = linked.date.isoformat()
+    if linked.diff_from:
+        session["diff_from"] = linked.diff_from.isoformat()
+
+
+def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
+              choices: Mapping[str, str]) -> tuple[Stop, ...]:
+    """Every run: drop what the data file no longer has (it may change under a session), move
+    the slider where an event click or a play tick asked, and make every chosen day a stop.
+    Returns the slider's stops."""
+    for key in ("focus", "selected"):
+        if session[key] not in choices:
+            session[key] = ""
+    session["kinds"] = [k for k in session["kinds"] if k in dataset.kinds]
+    session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
+    if "goto" in session:
+        session["date"] = session.pop("goto")
+    stops = slider_stops(dataset, session["extra_days"])
+    session.setdefault("date", default_day(stops).isoformat())
+    keys = {s.key for s in stops}
+    missing = tuple(dt.date.fromisoformat(session[key]) for key in ("date", "diff_from")
+                    if session.get(key) and session[key] not in keys)
+    if missing:
+        session["extra_days"] = (*session["extra_days"], *missing)
+        stops = slider_stops(dataset, session["extra_days"])
+    return stops
+
+
+def toggle_play(session: MutableMapping[str, Any], now: float) -> None:
+    session["playing"] = not session.get("playing", False)
+    session["played_at"] = now
+
+
+def play_tick(session: MutableMapping[str, Any], stops: tuple[Stop, ...], day: dt.date,
+              now: float) -> bool:
+    """A tick of the play timer: move to the next stop (or stop at the end). False when the
+    tick came too soon after the last move (a rerun in between), so nothing should happen."""
+    if now - session.get("played_at", 0.0) < PLAY_SECONDS * 0.8:
+        return False
+    session["played_at"] = now
+    following = step(stops, day)
+    if following is None:
+        session["playing"] = False
+    else:
+        session["goto"] = following.isoformat()
+    return True

@@ -1,0 +1,124 @@
+"""The view the page draws for a state: the scene, its vis-network data, legend and tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.core import temporal
+from graph.core.colours import safe_colour
+from graph.core.dates import words
+from graph.core.model import Dataset, Organisation
+from graph.core.stops import Stop
+from graph.drawing.layout import layout
+from graph.drawing.scene import Scene, scene
+from graph.drawing.vis import OPTIONS, STATE_LABELS, vis_data
+from graph.page.state import ViewState, default_day, default_diff_from
+from loaders import dataset as dataset_loader
+
+
+def load_graph(path: str | Path) -> nx.MultiDiGraph:
+    """The all-time graph of a data file with its layout computed, ready to cache (raises
+    ``loaders.problems.InvalidInput`` listing every problem of a bad file)."""
+    graph = temporal.build_graph(dataset_loader.load(path))
+    layout(graph)
+    return graph
+
+
+def file_identity(path: str | Path) -> tuple[str, int, int]:
+    """(resolved path, mtime in ns, size): the cache key that changes when the file does."""
+    resolved = Path(path).resolve()
+    info = resolved.stat()
+    return str(resolved), info.st_mtime_ns, info.st_size
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the page shows for one state: the scene and its vis-network data."""
+
+    state: ViewState
+    day: dt.date
+    scene: Scene
+    graph_data: dict[str, Any] = field(repr=False)
+
+
+def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> PageView:
+    """The scene to draw for ``state`` (its date, filters, focus and diff) and its graph data."""
+    day = state.date or default_day(stops)
+    diff_from = state.diff_from if state.mode == "diff" else None
+    if state.mode == "diff" and diff_from is None:
+        diff_from = default_diff_from(stops, day)
+    drawn = scene(graph, day, focus=state.focus, depth=state.depth,
+                  kinds=set(state.kinds) if state.kinds is not None else None,
+                  types=set(state.types) if state.types is not None else None,
+                  diff_from=diff_from)
+    data = vis_data(drawn)
+    places = layout(graph).values()
+    xs, ys = [x for x, _ in places] or [0.0], [y for _, y in places] or [0.0]
+    data.update(options=OPTIONS, legend=legend(drawn), selected=state.selected,
+                # the all-time layout's size, so the canvas keeps one shape at every date
+                extent=[max(xs) - min(xs) + 240.0, max(ys) - min(ys) + 120.0],
+                # a new "frame" (different focus or filters) is fitted to the screen again
+                frame="|".join([str(state.focus), str(state.depth), str(sorted(state.kinds or [])),
+                                str(sorted(state.types or [])), drawn.content_hash]))
+    return PageView(replace(state, date=day, diff_from=diff_from), day, drawn, data)
+
+
+def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
+    """Legend entries for the graph: kinds (colours), types (line styles) and node states."""
+    states = sorted({n.state for n in drawn.nodes} - {"current"})
+    return {
+        "kinds": [{"label": k.label, "colour": safe_colour(k.colour)} for k in drawn.kinds],
+        "types": [{"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes}
+                  for t in drawn.types],
+        "states": [{"label": STATE_LABELS[s], "state": s} for s in states if s in STATE_LABELS],
+    }
+
+
+def organisation_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
+    """The accessible table of organisations drawn (or groups, when grouped)."""
+    rows = []
+    for node in sorted(drawn.nodes, key=lambda n: (n.name.lower(), n.id)):
+        kind = dataset.kinds.get(node.kind)
+        rows.append({"id": node.id, "name": node.name,
+                     "kind": kind.label if kind else node.kind,
+                     "from": words(node.valid_from), "to": words(node.valid_to),
+                     "ODS code": node.ods_code or "",
+                     "shown as": STATE_LABELS.get(node.state, "in force")
+                     + (f" (formerly {node.former_name})" if node.former_name else ""),
+                     "organisations": node.count})
+    return rows
+
+
+def relationship_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
+    """The accessible table of relationships drawn."""
+    names = {n.id: n.name for n in drawn.nodes}
+    rows = []
+    for edge in drawn.edges:
+        rel_type = dataset.relationship_types.get(edge.type)
+        rows.append({"from": names.get(edge.source, edge.source),
+                     "relationship": rel_type.label if rel_type else edge.type,
+                     "to": names.get(edge.target, edge.target),
+                     "since": words(edge.valid_from), "until": words(edge.valid_to),
+                     "shown as": STATE_LABELS.get(edge.state, "in force"),
+                     "count": edge.count, "id": edge.id})
+    return rows
+
+
+def organisation_label(org: Organisation) -> str:
+    """How an organisation is listed in the pickers: its names and ODS code, so typing any of
+    them finds it."""
+    formerly = f" (formerly {', '.join(f.name for f in org.former_names)})" \
+        if org.former_names else ""
+    code = f" · {org.ods_code}" if org.ods_code else ""
+    return f"{org.name}{formerly}{code}"
+
+
+def organisation_choices(dataset: Dataset) -> dict[str, str]:
+    """Organisation id -> picker label, sorted by name."""
+    return {o.id: organisation_label(o)
+            for o in sorted(dataset.organisations.values(), key=lambda o: o.name.lower())}

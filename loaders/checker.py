@@ -1,0 +1,162 @@
+"""The structural checks of the YAML format: every record and field against ``RECORDS``.
+
+``Checker`` walks a parsed document (``loaders.yaml_read``) and collects one ``Problem`` per
+mistake, with the line and column the parser kept; ``loaders.dataset`` adds the rules that
+link records (references, lifetimes, lineage) and builds the model.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from typing import Any
+
+from graph.core.colours import is_colour
+from graph.core.dates import DateError, PartialDate
+from loaders import yaml_read
+from loaders.problems import Problem
+from loaders.schema import ID_PATTERN, KIND_PATTERN, RECORDS, RESERVED, TYPE_PATTERN, Field
+
+ID = re.compile(ID_PATTERN)
+_KIND = re.compile(KIND_PATTERN)
+_TYPE = re.compile(TYPE_PATTERN)
+_TYPE_NAMES = {"text": "text", "id": "an id", "int": "a whole number", "number": "a number",
+               "bool": "true or false", "date": "a date"}
+
+
+class Checker:
+    """Collects problems while checking a document against ``RECORDS`` (``loaders.schema``)."""
+
+    def __init__(self, doc: yaml_read.Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, message: str, hint: str = "", key: bool = False,
+              warning: bool = False) -> None:
+        line, column = self.doc.where(path, key)
+        self.problems.append(Problem(self.doc.file, line, column, message, hint, warning))
+
+    def warn(self, path: tuple, message: str, hint: str = "") -> None:
+        self.error(path, message, hint, warning=True)
+
+    # -- structure -------------------------------------------------------------------------
+    def record(self, value: Any, name: str, path: tuple) -> dict | None:
+        """Check a mapping against ``RECORDS[name]``; return it, or None if unusable."""
+        label = name.replace("_", " ")
+        if not isinstance(value, dict):
+            where = f"'{path[-1]}'" if path and isinstance(path[-1], str) else f"each {label}"
+            self.error(path, f"{where} must be a mapping of keys to values, "
+                             f"found {kind_of(value)}", f"write the {label} as 'key: value' lines")
+            return None
+        fields = RECORDS[name]
+        ok = True
+        for key in value:
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), list(fields), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(fields)
+                scope = "top-level key" if name == "top" else f"key in {label}"
+                self.error((*path, key), f"unknown {scope} '{key}'", hint, key=True)
+        for key, spec in fields.items():
+            if key not in value or value[key] is None:
+                if spec.required:
+                    self.error(path, f"{label} is missing required field '{key}'",
+                               f"add '{key}:' ({spec.doc})")
+                    ok = False
+                continue
+            if not self.field(value[key], spec, (*path, key)):
+                ok = ok and not spec.required
+        return value if ok else None
+
+    def field(self, value: Any, spec: Field, path: tuple) -> bool:
+        kind = spec.type
+        if kind.startswith("list:"):
+            if not isinstance(value, list):
+                self.error(path, f"'{path[-1]}' must be a list, found {kind_of(value)}",
+                           "write it as [a, b] or as '- item' lines")
+                return False
+            inner = Field(kind[5:], True, spec.doc)
+            return all([self.field(item, inner, (*path, i)) for i, item in enumerate(value)])
+        if kind.startswith("record:"):
+            return self.record(value, kind[7:], path) is not None
+        if kind.startswith("map:"):
+            return self.map(value, kind.split(":")[1], kind.split(":")[2], path)
+        if kind == "date":
+            try:
+                parse_date(value)
+                return True
+            except DateError as exc:
+                self.error(path, f"'{path[-1] if isinstance(path[-1], str) else 'date'}': {exc}",
+                           "write YYYY-MM-DD, YYYY-MM or YYYY")
+                return False
+        expected = {"int": int, "number": (int, float), "bool": bool}.get(kind, str)
+        if isinstance(value, bool) and kind != "bool" or not isinstance(value, expected):
+            hint = ("quote it: ods_code: '0401'" if expected is str and value is not None
+                    else f"write {_TYPE_NAMES.get(kind, 'text')}")
+            self.error(path, f"'{path[-1]}' must be {_TYPE_NAMES.get(kind, 'text')}, "
+                             f"found {kind_of(value)}", hint)
+            return False
+        if kind == "colour" and not is_colour(value):
+            self.error(path, f"colour '{value}' is not a CSS colour",
+                       "write #rrggbb, #rgb or a CSS colour name in lower case, such as teal")
+            return False
+        if kind == "id" and not ID.match(value):
+            self.error(path, f"id '{value}' is malformed",
+                       "use lower-case letters, digits and '-', starting with a letter or digit")
+            return False
+        if kind.startswith("field:") and value not in RECORDS[kind[6:]]:
+            self.error(path, f"'{value}' is not a field of {kind[6:]}",
+                       "name one of: " + ", ".join(RECORDS[kind[6:]]))
+            return False
+        return True
+
+    def map(self, value: Any, key_type: str, record: str, path: tuple) -> bool:
+        if not isinstance(value, dict):
+            self.error(path, f"'{path[-1]}' must be a mapping, found {kind_of(value)}",
+                       "write 'Name: {label: ...}' lines")
+            return False
+        pattern, shape = ((_KIND, "a letter, then letters, digits or _") if key_type == "kind"
+                          else (_TYPE, "an upper-case letter, then A-Z, 0-9 or _"))
+        ok = True
+        for key, item in value.items():
+            if not isinstance(key, str) or not pattern.match(key):
+                self.error((*path, key), f"{key_type} '{key}' is not an identifier",
+                           f"use {shape}", key=True)
+                ok = False
+            elif key in RESERVED:
+                self.error((*path, key), f"'{key}' is reserved by the graph schema",
+                           "choose another name", key=True)
+                ok = False
+            if item is None:
+                item = value[key] = {}
+            ok = self.record(item, record, (*path, key)) is not None and ok
+        return ok
+
+
+def date_or_none(value: Any) -> PartialDate | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(value: str | int) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+def parse_date(value: Any) -> PartialDate:
+    """``PartialDate.parse``, remembered: a large file repeats a few hundred dates many times
+    (the dates are immutable, so sharing them is safe)."""
+    if type(value) in (str, int):  # hashable, and never a bool (True == 1 as a cache key)
+        return _parse_cached(value)
+    return PartialDate.parse(value)
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"{value}".lower(),
+            int: f"the number {value}", float: f"the number {value}"}.get(type(value), type(value).__name__)

@@ -1,0 +1,275 @@
+"""Model -> embedded LadybugDB store, and back.
+
+The store is a single file in a cache folder, named by the YAML's content hash. It is built in
+a file beside it, checkpointed, closed and then renamed over the live path, so a reader sees
+the old file or the new one, never half of either (see TECH-NOTES, LadybugDB concurrency).
+The graph schema it holds is ``loaders.stores.records``, shared with Neo4j.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+
+from graph.core.dates import PartialDate
+from graph.core.model import (
+    Area,
+    Dataset,
+    Event,
+    FormerName,
+    Kind,
+    Organisation,
+    Relationship,
+    RelationshipType,
+    Source,
+)
+from loaders import dataset as dataset_loader
+from loaders.stores.records import (
+    CITES,
+    EVENT,
+    INVOLVES,
+    SOURCE,
+    GraphRecords,
+    StoreError,
+    graph_records,
+    quote_identifier,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SUFFIX = ".lbug"
+_READER_POOL = 128 * 1024 * 1024
+_WRITER_POOL = 256 * 1024 * 1024
+_MAX_DB_SIZE = 1 << 34  # bounds the address space each open handle reserves
+_ARROW = {"STRING": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
+          "STRING[]": pa.list_(pa.string())}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("ORGS_CACHE_DIR") or ROOT / ".cache" / "store")
+
+
+def store_path(content_hash: str) -> Path:
+    """Where the store for a YAML file with this content hash lives."""
+    return cache_dir() / f"orgs-{content_hash}{SUFFIX}"
+
+
+def file_hash(path: str | Path) -> str:
+    """The content hash ``loaders.dataset`` gives a file, without parsing it."""
+    return dataset_loader.content_hash(Path(path).read_bytes())
+
+
+Progress = Callable[[str, int], None]  # (what was loaded, how many rows)
+
+
+def build(dataset: Dataset, target: Path | None = None,
+          progress: Progress | None = None) -> dict[str, int]:
+    """Write the store for ``dataset`` atomically onto ``target`` (default: its cache path).
+
+    Returns the counts loaded. A build killed part-way leaves only a stray ``.building`` file;
+    the live store keeps answering.
+    """
+    records = graph_records(dataset)
+    target = Path(target or store_path(dataset.content_hash))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(target.parent)
+    building = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.building")
+    try:
+        database = ladybug.Database(str(building), buffer_pool_size=_WRITER_POOL,
+                                    max_db_size=_MAX_DB_SIZE)
+        connection = ladybug.Connection(database)
+        # Each COPY commits on its own: one transaction around them all was 0.6 s faster at
+        # 10,000 organisations but held ~430 MB more until the commit (bench/run.py).
+        _create_tables(connection, records)
+        _copy_rows(connection, records, progress)
+        connection.execute("CHECKPOINT")  # everything in the main file: no .wal to lose
+        connection.close()
+        database.close()
+        os.replace(building, target)
+    except BaseException:
+        for leftover in building.parent.glob(building.name + "*"):
+            leftover.unlink(missing_ok=True)
+        raise
+    return records.counts()
+
+
+def _create_tables(connection: ladybug.Connection, records: GraphRecords) -> None:
+    for label, columns in records.node_columns.items():
+        body = ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
+        connection.execute(f"CREATE NODE TABLE {quote_identifier(label)}"
+                           f"({body}, PRIMARY KEY (`id`))")
+    pairs: dict[str, list[tuple[str, str]]] = {t: [] for t in records.edge_columns}
+    for edges in records.edges:
+        pairs[edges.type].append((edges.from_label, edges.to_label))
+    first_kind = next(iter(k for k in records.node_columns if k not in (SOURCE, EVENT)), SOURCE)
+    for rtype, columns in records.edge_columns.items():
+        # An unused type still gets a table, so queries naming it return no rows, not an error.
+        ends = pairs[rtype] or [(first_kind, first_kind)]
+        sides = ", ".join(f"FROM {quote_identifier(a)} TO {quote_identifier(b)}" for a, b in ends)
+        body = ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
+        connection.execute(f"CREATE REL TABLE {quote_identifier(rtype)}({sides}, {body})")
+
+
+def _arrow(rows: list[dict[str, Any]], columns: dict[str, str],
+           ends: tuple[str, ...] = ()) -> pa.Table:
+    names = [*ends, *columns]
+    types = [pa.string()] * len(ends) + [_ARROW[columns[c]] for c in columns]
+    return pa.table({name: pa.array([row[name] for row in rows], type=kind)
+                     for name, kind in zip(names, types, strict=True)})
+
+
+def _copy_rows(connection: ladybug.Connection, records: GraphRecords,
+               progress: Progress | None) -> None:
+    # COPY FROM reads a Python variable by name: the table is bound to a local called ``rows``.
+    for label, node_rows in records.nodes.items():
+        if node_rows:
+            rows = _arrow(node_rows, records.node_columns[label])  # noqa: F841 (read by COPY)
+            connection.execute(f"COPY {quote_identifier(label)} FROM rows")
+        if progress:
+            progress(label, len(node_rows))
+    for edges in records.edges:
+        rows = _arrow(edges.rows, records.edge_columns[edges.type], ("from", "to"))  # noqa: F841
+        connection.execute(f"COPY {quote_identifier(edges.type)} FROM rows "
+                           f"(from='{_plain(edges.from_label)}', to='{_plain(edges.to_label)}')")
+        if progress:
+            progress(edges.type, len(edges.rows))
+
+
+def _plain(label: str) -> str:
+    quote_identifier(label)
+    return label
+
+
+def _remove_abandoned_builds(folder: Path) -> None:
+    """Delete ``.building`` files whose builder process is gone (e.g. killed)."""
+    for stray in folder.glob(".*.building*"):
+        try:
+            pid = int(stray.name.split(SUFFIX + ".")[1].split(".")[0])
+        except (IndexError, ValueError):
+            continue
+        if not _alive(pid):
+            stray.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def ensure_store(dataset_path: str | Path) -> Path:
+    """The store for a YAML file, built on first use and whenever the file's content changes.
+
+    Raises ``loaders.problems.InvalidInput`` when the file needs building and is invalid.
+    """
+    path = store_path(file_hash(dataset_path))
+    if path.exists():
+        return path
+    dataset = dataset_loader.load(dataset_path)
+    path = store_path(dataset.content_hash)
+    if not path.exists():
+        build(dataset, path)
+    return path
+
+
+# -- reading ------------------------------------------------------------------------------
+
+_handles: dict[str, tuple[tuple[int, int], ladybug.Database]] = {}
+_handles_lock = threading.Lock()
+
+
+def open_read_only(path: str | Path) -> ladybug.Database:
+    """A read-only handle on a store, reused until the file is replaced by a rebuild.
+
+    The handle is keyed on the file's (inode, mtime): after ``os.replace`` both change, so the
+    next call opens the new file while queries already running finish on the old one.
+    """
+    path = str(path)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no store there (run: python -m graph load)") from None
+    identity = (status.st_ino, status.st_mtime_ns)
+    with _handles_lock:
+        cached = _handles.get(path)
+        if cached and cached[0] == identity:
+            return cached[1]
+        database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
+                                    max_db_size=_MAX_DB_SIZE)
+        _handles[path] = (identity, database)  # the old handle closes when no query uses it
+        return database
+
+
+def _rows(connection: ladybug.Connection, cypher: str) -> Iterator[list[Any]]:
+    result = connection.execute(cypher)
+    while result.has_next():
+        yield result.get_next()
+
+
+def _partial(day: dt.date | None, precision: str | None) -> PartialDate | None:
+    if day is None:
+        return None
+    return {"year": PartialDate(day.year), "month": PartialDate(day.year, day.month)}.get(
+        precision or "day", PartialDate.of(day))
+
+
+def read_back(store: str | Path) -> Dataset:
+    """The dataset a store holds: organisations, relationships, sources and events.
+
+    Kinds and types come back as table names (labels are not stored); relationships are in
+    id order. Used to prove a load kept every value and every date's precision.
+    """
+    connection = ladybug.Connection(open_read_only(store))
+    tables = {name: kind for _, name, kind, *_ in _rows(connection, "CALL show_tables() RETURN *")}
+    kinds = sorted(n for n, t in tables.items() if t == "NODE" and n not in (SOURCE, EVENT))
+    types = sorted(n for n, t in tables.items() if t == "REL" and n not in (CITES, INVOLVES))
+
+    organisations = {}
+    for kind in kinds:
+        for (n,) in _rows(connection, f"MATCH (n:{quote_identifier(kind)}) RETURN n ORDER BY n.id"):
+            former = tuple(
+                FormerName(name, PartialDate.parse(until), PartialDate.parse(since) if since else None)
+                for name, since, until in zip(n["former_names"], n["former_names_valid_from"],
+                                              n["former_names_valid_to"], strict=True))
+            organisations[n["id"]] = Organisation(
+                n["id"], n["name"], n["kind"],
+                _partial(n["valid_from"], n["valid_from_precision"]),
+                _partial(n["valid_to"], n["valid_to_precision"]), former, n["ods_code"],
+                n["url"], n["notes"], tuple(n["sources"]), tuple(n["unverified"]))
+    relationships = []
+    for rtype in types:
+        for a, r, b in _rows(connection, f"MATCH (a)-[r:{quote_identifier(rtype)}]->(b) "
+                                         "RETURN a.id, r, b.id"):
+            relationships.append(Relationship(
+                r["id"], a, r["type"], b, _partial(r["valid_from"], r["valid_from_precision"]),
+                _partial(r["valid_to"], r["valid_to_precision"]), r["basis"], r["role"],
+                r["amount_gbp"], r["notes"], tuple(r["sources"]), tuple(r["unverified"])))
+    sources = {}
+    for (s,) in _rows(connection, "MATCH (s:Source) RETURN s ORDER BY s.id"):
+        sources[s["id"]] = Source(s["id"], s["title"], s["publisher"],
+                                  _partial(s["published"], s["published_precision"]),
+                                  s["url"], s["file"])
+    events = []
+    for (e,) in _rows(connection, "MATCH (e:Event) RETURN e"):
+        events.append((int(e["id"].split("-")[1]), Event(
+            _partial(e["date"], e["date_precision"]), e["title"], tuple(e["organisations"]),
+            tuple(e["sources"]), e["notes"])))
+    connection.close()
+    return Dataset(
+        area=Area(""), sources=sources, kinds={k: Kind(k, k) for k in kinds},
+        relationship_types={t: RelationshipType(t, t) for t in types},
+        organisations=organisations,
+        relationships=tuple(sorted(relationships, key=lambda r: r.id)),
+        events=tuple(e for _, e in sorted(events, key=lambda pair: pair[0])),
+        path=str(store))

@@ -1,0 +1,237 @@
+"""Model -> Neo4j, as a sync in one transaction; read-only queries in read transactions.
+
+Settings come from ``loaders.stores.settings`` (the environment or Streamlit secrets). The
+password is never printed: settings hide it from ``repr`` and every message this module raises
+is scrubbed of it.
+
+Every node and relationship this tool writes carries ``_orgs_dataset`` (the area's name); a load
+only ever matches, changes or deletes elements with that mark, so other data in the same
+database is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from graph.core.model import Dataset
+from loaders.query.result import Elements, QueryError, QueryResult
+from loaders.stores.records import (
+    EVENT,
+    ORGANISATION,
+    SOURCE,
+    GraphRecords,
+    StoreError,
+    graph_records,
+    quote_identifier,
+)
+from loaders.stores.settings import Neo4jSettings, neo4j_settings
+
+# The driver logs retries and routing failures; our one-line errors say the same thing.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+DATASET_MARK = "_orgs_dataset"
+DEFAULT_BATCH = 1000
+
+
+def require_settings() -> Neo4jSettings:
+    found = neo4j_settings()
+    if found is None:
+        raise StoreError("Neo4j is not configured (set NEO4J_URI, NEO4J_USERNAME and "
+                         "NEO4J_PASSWORD, or drop --neo4j to use the embedded store)")
+    return found
+
+
+def connect(settings: Neo4jSettings) -> Any:
+    """A driver for ``settings``. Fails fast: a dead server is reported in seconds."""
+    import neo4j
+
+    try:
+        return neo4j.GraphDatabase.driver(
+            settings.uri, auth=(settings.username, settings.password),
+            connection_timeout=5.0, connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=3.0)
+    except Exception as exc:
+        raise StoreError(settings.scrub(f"Neo4j settings rejected: {exc} "
+                                        "(check NEO4J_URI, e.g. neo4j+s://xxxx.databases.neo4j.io)")
+                         ) from None
+
+
+# -- the Cypher a load sends ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statement:
+    cypher: str
+    params: dict[str, Any]
+    what: str = ""  # for the progress bar
+    rows: int = 0
+
+
+def constraint_statements() -> list[Statement]:
+    """Uniqueness of (dataset, id) per node family; MERGE then finds nodes through the index."""
+    return [Statement(f"CREATE CONSTRAINT orgs_{label.lower()}_id IF NOT EXISTS "
+                      f"FOR (n:{quote_identifier(label)}) "
+                      f"REQUIRE (n.{DATASET_MARK}, n.id) IS UNIQUE", {})
+            for label in (ORGANISATION, SOURCE, EVENT)]
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
+                    records: GraphRecords | None = None) -> list[Statement]:
+    """The statements of one load, in order: remove what left the YAML, then MERGE in batches.
+
+    Labels and types reach the text only through ``quote_identifier``; every value is a
+    parameter.
+    """
+    if batch_size < 1:
+        raise StoreError("the batch size must be at least 1")
+    records = records or graph_records(dataset)
+    mark = {"dataset": dataset.area.name or dataset.path}
+    kinds = [label for label in records.nodes if label not in (SOURCE, EVENT)]
+    org_keys = [f"{row['id']}|{label}" for label in kinds for row in records.nodes[label]]
+    rel_ids = [row["id"] for edges in records.edges for row in edges.rows]
+    m = DATASET_MARK
+    statements = [
+        # An organisation that left the YAML, or changed kind, is removed (then re-created).
+        Statement(f"MATCH (n:{ORGANISATION} {{{m}: $dataset}}) "
+                  "WHERE NOT (n.id + '|' + n.kind) IN $keep DETACH DELETE n",
+                  {**mark, "keep": org_keys}, "removed organisations"),
+        *[Statement(f"MATCH (n:{label} {{{m}: $dataset}}) WHERE NOT n.id IN $keep "
+                    "DETACH DELETE n", {**mark, "keep": [r["id"] for r in records.nodes[label]]},
+                    f"removed {label} nodes") for label in (SOURCE, EVENT)],
+        Statement(f"MATCH ()-[e]->() WHERE e.{m} = $dataset AND NOT e.id IN $keep DELETE e",
+                  {**mark, "keep": rel_ids}, "removed relationships"),
+    ]
+    for label, rows in records.nodes.items():
+        family = label if label in (SOURCE, EVENT) else ORGANISATION
+        extra = "" if family == label else f", n:{quote_identifier(label)}"
+        cypher = (f"UNWIND $rows AS row MERGE (n:{family} {{{m}: $dataset, id: row.id}}) "
+                  f"SET n = row, n.{m} = $dataset{extra}")
+        for batch in _batches(rows, batch_size):
+            statements.append(Statement(cypher, {**mark, "rows": batch}, label, len(batch)))
+    for edges in records.edges:
+        ends = [end if end in (SOURCE, EVENT) else ORGANISATION
+                for end in (edges.from_label, edges.to_label)]
+        cypher = (f"UNWIND $rows AS row "
+                  f"MATCH (a:{ends[0]} {{{m}: $dataset, id: row.from}}) "
+                  f"MATCH (b:{ends[1]} {{{m}: $dataset, id: row.to}}) "
+                  f"MERGE (a)-[e:{quote_identifier(edges.type)} {{id: row.id}}]->(b) "
+                  f"SET e = row.properties, e.{m} = $dataset")
+        rows = [{"from": r["from"], "to": r["to"],
+                 "properties": {k: v for k, v in r.items() if k not in ("from", "to")}}
+                for r in edges.rows]
+        for batch in _batches(rows, batch_size):
+            statements.append(Statement(cypher, {**mark, "rows": batch}, edges.type, len(batch)))
+    return statements
+
+
+def load(dataset: Dataset, *, driver: Any = None, settings: Neo4jSettings | None = None,
+         batch_size: int = DEFAULT_BATCH,
+         progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Sync ``dataset`` into Neo4j in one transaction: all of it, or (on failure) none of it."""
+    records = graph_records(dataset)
+    statements = load_statements(dataset, batch_size, records)
+    own = driver is None
+    settings = settings or (require_settings() if own else Neo4jSettings("(given driver)"))
+    driver = driver or connect(settings)
+    try:
+        with driver.session(database=settings.database) as session:
+            for statement in constraint_statements():  # schema first, in its own transactions
+                session.run(statement.cypher, statement.params).consume()
+            tx = session.begin_transaction()
+            try:
+                for statement in statements:
+                    tx.run(statement.cypher, statement.params).consume()
+                    if progress and statement.rows:
+                        progress(statement.what, statement.rows)
+                tx.commit()
+            except BaseException:
+                try:
+                    tx.rollback()  # the previous graph stays as it was
+                except Exception:  # the server drops an unfinished transaction anyway
+                    pass
+                raise
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(settings.scrub(_neo4j_message(exc, settings, "load"))) from None
+    finally:
+        if own:
+            driver.close()
+    return records.counts()
+
+
+# -- read-only queries ---------------------------------------------------------------------
+
+def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: int,
+             driver: Any = None, settings: Neo4jSettings | None = None) -> QueryResult:
+    """One query in a read transaction with a timeout; rows beyond ``row_cap`` are cut."""
+    import neo4j
+
+    own = driver is None
+    try:
+        settings = settings or (require_settings() if own else Neo4jSettings("(given driver)"))
+        driver = driver or connect(settings)
+    except StoreError as exc:
+        raise QueryError(str(exc)) from None
+    collector = Elements()
+
+    def read(tx: Any) -> tuple[list[str], list[list[Any]], bool]:
+        result = tx.run(cypher, params)
+        columns = list(result.keys())
+        rows: list[list[Any]] = []
+        for record in result:
+            if len(rows) == row_cap:
+                return columns, rows, True
+            rows.append([collector.neo4j(value) for value in record.values()])
+        return columns, rows, False
+
+    try:
+        # A read-access session and an explicit transaction: the server refuses writes, the
+        # timeout stops runaway queries, and no automatic retries hide a dead server.
+        with driver.session(database=settings.database,
+                            default_access_mode=neo4j.READ_ACCESS) as session:
+            tx = session.begin_transaction(timeout=timeout_s)
+            try:
+                columns, rows, truncated = read(tx)
+            finally:
+                tx.rollback()  # nothing to keep: a read never commits
+    except Exception as exc:
+        raise QueryError(settings.scrub(_neo4j_message(exc, settings, "query", timeout_s))) from None
+    finally:
+        if own:
+            driver.close()
+    return QueryResult(columns, rows, truncated, "neo4j", collector.as_dict())
+
+
+def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
+                   timeout_s: float | None = None) -> str:
+    code = str(getattr(exc, "code", "") or "")
+    text = str(getattr(exc, "message", None) or exc or type(exc).__name__)
+    first = " ".join(text.split())[:300]  # one line, however the driver wrapped it
+    if "TransactionTimedOut" in code or ("timed out" in first.lower() and timeout_s):
+        return (f"query stopped at the time limit of {timeout_s:g} s "
+                "(narrow the MATCH, add a LIMIT, or raise --timeout)")
+    if "AccessMode" in code or "in read access mode" in first:
+        return "refused: queries run in read transactions (use MATCH ... RETURN ...)"
+    if "SyntaxError" in code:
+        return f"syntax error: {first} (check the Cypher)"
+    if "Security" in code or type(exc).__name__ in ("AuthError", "AuthConfigurationError"):
+        return (f"Neo4j at {_safe_uri(settings.uri)} refused the credentials of user "
+                f"'{settings.username}' (check NEO4J_USERNAME and NEO4J_PASSWORD)")
+    if type(exc).__name__ in ("ServiceUnavailable", "SessionExpired", "ConfigurationError") \
+            or isinstance(exc, OSError):
+        return (f"cannot reach Neo4j at {_safe_uri(settings.uri)} ({first}); "
+                "check NEO4J_URI and that the server is running")
+    return f"Neo4j {action} failed: {type(exc).__name__}: {first}"
+
+
+def _safe_uri(uri: str) -> str:
+    """A URI without any user:password@ part."""
+    scheme, sep, rest = uri.partition("://")
+    return f"{scheme}{sep}{rest.split('@', 1)[-1]}" if sep else uri.split("@", 1)[-1]

@@ -1,0 +1,41 @@
+"""A dataset document -> a YAML file, written atomically and only if it validates.
+
+The pair of ``loaders.yaml_read``: what this tool writes (ODS imports, merges) must load.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from loaders import dataset as dataset_loader
+from loaders.problems import Problem
+
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump(document: dict) -> str:
+    """The document as YAML text, in the format's key order."""
+    return yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=None, width=100)
+
+
+def write_yaml(document: dict, output: Path) -> list[Problem]:
+    """Write ``document`` to ``output`` if it validates; return every problem found (with
+    ``output`` as the file name). On an error nothing is written and any old file stays."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(dump(document))
+        _, problems = dataset_loader.check(tmp, display_name=str(output))
+        if not any(not p.warning for p in problems):
+            os.replace(tmp, output)
+            tmp = ""
+        return problems
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
