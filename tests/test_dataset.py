@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
-
-import pytest
 
 from graph.temporal import at, build_graph, lineage
 from loaders.dataset import check
 
 ROOT = Path(__file__).parent.parent
 BUNDLED = ROOT / "data" / "orgs.yaml"
-SEEDS = ROOT.parent / "shared" / "seeds"
-ODS = ROOT.parent / "shared" / "data" / "ods"
+ODS = ROOT / "data" / "ods"
+SEED_MANIFEST = ROOT / "data" / "seeds.tsv"
+# Optional local copies of the seed articles (never part of the repository); checked when present.
+LOCAL_SEEDS = ROOT.parent / "shared" / "seeds"
 DATASET, PROBLEMS = check(BUNDLED)
 GRAPH = build_graph(DATASET) if DATASET else None
 
@@ -31,17 +32,48 @@ def test_every_item_cites_a_source_that_exists() -> None:
         assert set(record.sources) <= set(DATASET.sources)
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds is not beside the repository")
-def test_each_seed_article_is_a_cited_source_with_its_local_copy() -> None:
+def seed_manifest() -> list[tuple[str, str, str]]:
+    rows = [line.split("\t") for line in SEED_MANIFEST.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert all(len(row) == 3 for row in rows), rows
+    return [(name, digest, source) for name, digest, source in rows]
+
+
+def test_each_seed_article_is_a_cited_source_with_title_publisher_date_and_url() -> None:
     cited = {s for r in (*DATASET.organisations.values(), *DATASET.relationships,
                          *DATASET.events) for s in r.sources}
-    files = {Path(s.file).name: s.id for s in DATASET.sources.values() if s.file}
-    for seed in sorted(SEEDS.glob("*.txt")):
-        assert seed.name in files, seed.name
-        assert files[seed.name] in cited
+    manifest = seed_manifest()
+    assert len(manifest) == 5
+    for name, digest, source_id in manifest:
+        assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", name) and re.fullmatch(r"[0-9a-f]{64}", digest)
+        source = DATASET.sources[source_id]
+        assert source_id in cited, source_id
+        assert source.title and source.publisher and source.published and source.url, source
+        assert source.file is None  # the articles' text stays out of the repository
+        local = LOCAL_SEEDS / name  # an optional local copy, checked only when it is there
+        if local.is_file():
+            assert hashlib.sha256(local.read_bytes()).hexdigest() == digest, name
 
 
-@pytest.mark.skipif(not ODS.exists(), reason="../shared/data/ods is not beside the repository")
+def test_no_source_file_leaves_the_repository_and_every_one_exists() -> None:
+    files = [s.file for s in DATASET.sources.values() if s.file]
+    assert files
+    for file in files:
+        path = (BUNDLED.parent / file).resolve()
+        assert path.is_relative_to(ROOT.resolve()), file
+        assert path.is_file(), file
+
+
+def test_the_ods_extracts_match_their_readme_checksums() -> None:
+    readme = (ODS / "README.md").read_text("utf-8")
+    listed = dict(re.findall(r"\| `([^`]+)` \|[^\n]*\| ([0-9a-f]{64}) \|", readme))
+    data_files = sorted(p.name for p in ODS.iterdir() if p.suffix in (".csv", ".json"))
+    assert sorted(listed) == data_files and len(data_files) == 10
+    for name, digest in listed.items():
+        assert hashlib.sha256((ODS / name).read_bytes()).hexdigest() == digest, name
+    assert "Open Government Licence v3.0" in readme
+
+
 def test_every_ods_code_appears_in_the_real_ods_extracts() -> None:
     extracts = " ".join(p.read_bytes().decode("latin-1") for p in ODS.glob("*.csv"))
     codes = {o.ods_code for o in DATASET.organisations.values() if o.ods_code}
