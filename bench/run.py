@@ -50,7 +50,7 @@ from loaders.stores.records import graph_records  # noqa: E402
 
 CACHE = ROOT / ".cache" / "bench"
 BUNDLED = ROOT / "data" / "orgs.yaml"
-ODS_DIR = ROOT.parent / "shared" / "data" / "ods"
+ODS_DIR = ROOT / "data" / "ods"
 # Targets at 10,000 organisations (issue 10), keyed by measure.
 TARGETS = {"validate + embedded load": 10.0, "at(date), new epoch": 0.050,
            "slider move (page view)": 0.200, "peak memory": 1024 ** 3}

@@ -1,4 +1,4 @@
-"""Importing NHS ODS files: real extracts in ../shared/data/ods, plus small files made here."""
+"""Importing NHS ODS files: real extracts in data/ods, plus small files made here."""
 
 from __future__ import annotations
 
@@ -23,9 +23,7 @@ from loaders.ods.read import OrgRow, Release
 from loaders.yaml_write import dump
 
 HERE = Path(__file__).parent
-SHARED_ODS = Path(__file__).parents[2] / "shared" / "data" / "ods"
-needs_shared = pytest.mark.skipif(not SHARED_ODS.is_dir(),
-                                  reason=f"real ODS extracts not found at {SHARED_ODS}")
+REAL_ODS = Path(__file__).parents[1] / "data" / "ods"
 DAY = dt.date
 
 
@@ -50,10 +48,8 @@ def write(path: Path, lines: list[str], ending: str = "\r\n", encoding: str = "a
 
 @pytest.fixture(scope="module")
 def england(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    if not SHARED_ODS.is_dir():
-        pytest.skip(f"real ODS extracts not found at {SHARED_ODS}")
     out = tmp_path_factory.mktemp("ods") / "england.yaml"
-    assert run("import-ods", "--ods-dir", str(SHARED_ODS), "--all", "-o", str(out)) == 0
+    assert run("import-ods", "--ods-dir", str(REAL_ODS), "--all", "-o", str(out)) == 0
     return out, dataset_loader.load(out)
 
 
@@ -63,7 +59,6 @@ def lineage_into(data: object, code: str) -> dict[str, object]:
             if r.target == target and data.relationship_types[r.type].lineage}
 
 
-@needs_shared
 def test_three_ccgs_are_succeeded_by_m1j4y_on_1_april_2021(england) -> None:
     _, data = england
     into = lineage_into(data, "M1J4Y")
@@ -75,7 +70,6 @@ def test_three_ccgs_are_succeeded_by_m1j4y_on_1_april_2021(england) -> None:
     assert set(m1j4y.unverified) == {"name", "kind", "valid_from"}
 
 
-@needs_shared
 def test_rc1_is_succeeded_by_rc9_which_keeps_its_former_name(england) -> None:
     _, data = england
     assert [(s, r.valid_from.iso()) for s, r in lineage_into(data, "RC9").items()] == [
@@ -87,7 +81,6 @@ def test_rc1_is_succeeded_by_rc9_which_keeps_its_former_name(england) -> None:
     assert "former_names" in rc9.unverified  # ODS gives no rename date
 
 
-@needs_shared
 def test_rd8_is_open_through_2021_under_qhg(england) -> None:
     _, data = england
     rd8 = data.organisations["ods-rd8"]
@@ -105,7 +98,6 @@ def test_rd8_is_open_through_2021_under_qhg(england) -> None:
         r.id for r in data.relationships if (r.source, r.target) == ("ods-rd8", "ods-q78")}
 
 
-@needs_shared
 def test_211_ccgs_exist_on_1_april_2013(england) -> None:
     _, data = england
     day = DAY(2013, 4, 1)
@@ -114,7 +106,6 @@ def test_211_ccgs_exist_on_1_april_2013(england) -> None:
     assert all(o.valid_from.precision == "day" for o in ccgs)  # ODS dates stay days
 
 
-@needs_shared
 def test_the_national_file_validates_with_no_warnings_and_cites_every_item(england) -> None:
     path, data = england
     _, problems = dataset_loader.check(path)
@@ -131,25 +122,23 @@ def test_the_national_file_validates_with_no_warnings_and_cites_every_item(engla
     assert eccg.published.iso() == "2018-11" and "release 2018-11" in eccg.title
 
 
-@needs_shared
 def test_area_qhg_keeps_its_trusts_their_lineage_and_parents(tmp_path: Path) -> None:
     out = tmp_path / "blmk-ods.yaml"
-    assert run("import-ods", "--ods-dir", str(SHARED_ODS), "--area", "QHG", "-o", str(out)) == 0
+    assert run("import-ods", "--ods-dir", str(REAL_ODS), "--area", "QHG", "-o", str(out)) == 0
     data = dataset_loader.load(out)
     assert {o.ods_code for o in data.organisations.values()} == {
         "QHG", "RC9", "RD8", "RC1", "Q78", "Q79", "Y55", "Y61"}
     region = tmp_path / "y61.yaml"
-    assert run("import-ods", "--ods-dir", str(SHARED_ODS), "--region", "Y61", "-o",
+    assert run("import-ods", "--ods-dir", str(REAL_ODS), "--region", "Y61", "-o",
                str(region)) == 0
     codes = {o.ods_code for o in dataset_loader.load(region).organisations.values()}
     assert {"RC9", "RD8", "RC1", "Y61", "Y55"} <= codes and "06F" not in codes
 
 
-@needs_shared
 def test_done_when_commands_show_the_three_ccgs_in_m1j4y_lineage(tmp_path: Path) -> None:
     out = tmp_path / "blmk-ods.yaml"
     command = [sys.executable, "-m", "graph"]
-    made = subprocess.run([*command, "import-ods", "--ods-dir", str(SHARED_ODS), "--area", "QHG",
+    made = subprocess.run([*command, "import-ods", "--ods-dir", str(REAL_ODS), "--area", "QHG",
                            "M1J4Y", "-o", str(out)], capture_output=True, text=True, timeout=120,
                           cwd=HERE.parent)
     assert made.returncode == 0, made.stderr
@@ -163,14 +152,13 @@ def test_done_when_commands_show_the_three_ccgs_in_m1j4y_lineage(tmp_path: Path)
         assert f"<- {name}" in shown.stdout and "1 April 2021" in shown.stdout
 
 
-@needs_shared
 def test_the_real_quirks_are_read(tmp_path: Path) -> None:
-    etr_2016, problems = ods_read.read_release(SHARED_ODS / "etr-c2016.csv", SHARED_ODS)
+    etr_2016, problems = ods_read.read_release(REAL_ODS / "etr-c2016.csv", REAL_ODS)
     assert problems == [] and len(etr_2016.rows) == 241  # 24-column spreadsheet re-save
     hand_added = {r.code: r for r in etr_2016.rows[-2:]}
     assert set(hand_added) == {"R0A", "R0B"} and hand_added["R0A"].opened is None
     assert (etr_2016.date, etr_2016.date_basis) == (PartialDate(2016), "file name")
-    eccg, _ = ods_read.read_release(SHARED_ODS / "eccg-2016_02.csv", SHARED_ODS)
+    eccg, _ = ods_read.read_release(REAL_ODS / "eccg-2016_02.csv", REAL_ODS)
     assert eccg.rows[2].line == 3 and eccg.rows[2].closed == DAY(2015, 3, 31)  # CRLF lines
 
 
@@ -342,15 +330,14 @@ def test_any_releases_give_a_file_that_validates(releases: list[Release]) -> Non
     assert all(o["sources"] for o in document["organisations"])
 
 
-@needs_shared
 def test_area_qhg_reaches_the_three_ccgs_once_a_release_lists_m1j4y_under_qhg(
         tmp_path: Path) -> None:
-    """The shared extracts predate 2021, so none lists M1J4Y under QHG; a current ODS ``eccg``
+    """The real extracts predate 2021, so none lists M1J4Y under QHG; a current ODS ``eccg``
     release does. This test adds one such row (constructed here, in ODS's own layout, and not
     shipped as data) beside the real files: ``--area QHG`` alone then reaches the three CCGs."""
     folder = tmp_path / "ods"
     folder.mkdir()
-    for path in SHARED_ODS.iterdir():
+    for path in REAL_ODS.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     write(folder / "eccg-2021_04.csv",
           [row("M1J4Y", "NHS BEDFORDSHIRE, LUTON AND MILTON KEYNES CCG", "Y61", "QHG",
