@@ -16,7 +16,15 @@ from graph.core.colours import is_colour
 from graph.core.dates import DateError, PartialDate
 from loaders import yaml_read
 from loaders.problems import Problem
-from loaders.schema import ID_PATTERN, KIND_PATTERN, RECORDS, RESERVED, TYPE_PATTERN, Field
+from loaders.schema import (
+    FORMAT_VERSION,
+    ID_PATTERN,
+    KIND_PATTERN,
+    RECORDS,
+    RESERVED,
+    TYPE_PATTERN,
+    Field,
+)
 
 ID = re.compile(ID_PATTERN)
 _KIND = re.compile(KIND_PATTERN)
@@ -28,8 +36,9 @@ _TYPE_NAMES = {"text": "text", "id": "an id", "int": "a whole number", "number":
 class Checker:
     """Collects problems while checking a document against ``RECORDS`` (``loaders.schema``)."""
 
-    def __init__(self, doc: yaml_read.Document):
+    def __init__(self, doc: yaml_read.Document, version: float = FORMAT_VERSION):
         self.doc = doc
+        self.version = version  # the file's format: keys of a later version are refused
         self.problems: list[Problem] = []
 
     def error(self, path: tuple, message: str, hint: str = "", key: bool = False,
@@ -57,6 +66,10 @@ class Checker:
                 hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(fields)
                 scope = "top-level key" if name == "top" else f"key in {label}"
                 self.error((*path, key), f"unknown {scope} '{key}'", hint, key=True)
+            elif fields[key].since > self.version:
+                self.error((*path, key), f"'{key}' needs format {fields[key].since}",
+                           f"write 'format: {fields[key].since}' at the top of the file",
+                           key=True)
         for key, spec in fields.items():
             if key not in value or value[key] is None:
                 if spec.required:
@@ -103,6 +116,10 @@ class Checker:
         if kind == "id" and not ID.match(value):
             self.error(path, f"id '{value}' is malformed",
                        "use lower-case letters, digits and '-', starting with a letter or digit")
+            return False
+        if kind.startswith("choice:") and value not in kind[7:].split("|"):
+            self.error(path, f"'{path[-1]}' is '{value}'",
+                       "write one of: " + ", ".join(kind[7:].split("|")))
             return False
         if kind.startswith("field:") and value not in RECORDS[kind[6:]]:
             self.error(path, f"'{value}' is not a field of {kind[6:]}",

@@ -30,7 +30,7 @@ from graph.core.model import (
 from loaders import yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
 from loaders.problems import InvalidInput, Problem
-from loaders.schema import FORMAT_VERSION
+from loaders.schema import FORMAT_VERSIONS, PRESENCE
 
 _date = date_or_none
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "orgs.yaml"
@@ -113,10 +113,13 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
         c.error((), f"the file must be a mapping of sections, found {kind_of(data)}",
                 "start with 'format: 1' then 'area:', 'kinds:', 'organisations:' ...")
         return None
-    if "format" in data and isinstance(data["format"], int) and data["format"] != FORMAT_VERSION:
-        c.error(("format",), f"format {data['format']} is not supported",
-                f"this tool reads format {FORMAT_VERSION}")
-        return None
+    version = data.get("format")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        if version not in FORMAT_VERSIONS:
+            c.error(("format",), f"format {version} is not supported",
+                    "this tool reads formats " + " and ".join(map(str, FORMAT_VERSIONS)))
+            return None
+        c.version = version
     top = c.record(data, "top", ())
     if top is None and not all(k in data for k in ("kinds", "organisations")):
         return None
@@ -140,7 +143,7 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
         snapshots=tuple(sorted(snapshots, key=lambda r: r.date.start)),
         events=tuple(sorted(events, key=lambda e: e.date.start)),
         content_hash=content_hash(c.doc.raw),
-        path=str(path), ods_index=s.ods_index)
+        path=str(path), format=c.version, ods_index=s.ods_index)
 
 
 def _dated_and_titled(s: _Sections, record: dict, path: tuple) -> bool:
@@ -171,7 +174,7 @@ def _sources(s: _Sections) -> None:
 
 
 def _declarations(s: _Sections) -> None:
-    s.kinds = _declared(s.data.get("kinds"), Kind, ("label", "tier", "colour"))
+    s.kinds = _declared(s.data.get("kinds"), Kind, ("label", "tier", "colour", "present"))
     s.types = _declared(s.data.get("relationship_types"), RelationshipType, ("label", "lineage"))
     lowered: dict[str, str] = {}
     for section, names in (("kinds", s.kinds), ("relationship_types", s.types)):
@@ -333,6 +336,8 @@ def _declared(section: Any, cls: type, fields: tuple[str, ...]) -> dict:
         values.setdefault("label", name)
         if cls is Kind and not isinstance(values.get("tier", 0), int):
             values.pop("tier")
+        if cls is Kind and values.get("present") not in PRESENCE:
+            values.pop("present", None)
         if cls is RelationshipType:
             values["lineage"] = values.get("lineage") is True
         declared[name] = cls(name, **values)

@@ -1,4 +1,4 @@
-"""The YAML format, version 1, as one table of records and fields.
+"""The YAML format, versions 1 and 1.1, as one table of records and fields.
 
 The validator (``loaders.dataset``) and the JSON Schema (``python -m graph schema``) are both
 made from this table, so they cannot disagree.
@@ -11,7 +11,9 @@ from typing import Any
 
 from graph.core.colours import HEX_PATTERN, NAMED
 
-FORMAT_VERSION = 1
+FORMAT_VERSIONS = (1, 1.1)  # 1.1 adds optional keys (each Field says ``since``); 1 files stay valid
+FORMAT_VERSION = FORMAT_VERSIONS[-1]
+PRESENCE = ("always", "while_related")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 TYPE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
@@ -26,13 +28,15 @@ class Field:
     type: str
     required: bool = False
     doc: str = ""
+    since: float = 1  # the first format version with this field
 
 
-# Field types: text, id, date, int, number, bool, "list:T", "record:NAME", "map:KEYTYPE:NAME".
+# Field types: text, id, date, int, number, bool, colour, "choice:A|B", "list:T", "record:NAME",
+# "map:KEYTYPE:NAME".
 # A "ref:..." type is text that must name something declared elsewhere in the file.
 RECORDS: dict[str, dict[str, Field]] = {
     "top": {
-        "format": Field("int", True, "format version; this tool reads 1"),
+        "format": Field("number", True, "format version: 1 or 1.1"),
         "area": Field("record:area", True, "the area this file describes"),
         "sources": Field("list:record:source", False, "every source cited below"),
         "kinds": Field("map:kind:kind", True, "organisation kinds (node labels)"),
@@ -58,6 +62,10 @@ RECORDS: dict[str, dict[str, Field]] = {
         "label": Field("text", False, "a readable name (default: the kind itself)"),
         "tier": Field("int", False, "layer in the drawing: 0 at the top (default 0)"),
         "colour": Field("colour", False, "a CSS colour: #1f77b4, #abc or a CSS name such as teal"),
+        "present": Field("choice:" + "|".join(PRESENCE), False,
+                         "always (default), or while_related: an organisation of this kind (a "
+                         "person, say) exists only while one of its relationships is in force",
+                         since=1.1),
     },
     "relationship_type": {
         "label": Field("text", False, "a readable name (default: the type itself)"),
@@ -111,14 +119,15 @@ RECORDS: dict[str, dict[str, Field]] = {
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of format version 1, from ``RECORDS``."""
+    """The JSON Schema (draft 2020-12) of format versions 1 and 1.1, from ``RECORDS``."""
     defs = {name: _record_schema(name) for name in RECORDS if name != "top"}
     schema = _record_schema("top")
-    schema["properties"]["format"] = {"const": FORMAT_VERSION, "description": "format version"}
+    schema["properties"]["format"] = {"enum": list(FORMAT_VERSIONS),
+                                      "description": "format version"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "orgs-format-1.schema.json",
-        "title": "Organisational-structure graph, YAML format version 1",
+        "$id": "orgs-format-1.1.schema.json",
+        "title": "Organisational-structure graph, YAML format version 1.1 (reads 1 too)",
         **schema,
         "$defs": defs,
     }
@@ -128,7 +137,8 @@ def _record_schema(name: str) -> dict[str, Any]:
     fields = RECORDS[name]
     return {
         "type": "object",
-        "properties": {key: {**_type_schema(f.type), "description": f.doc}
+        "properties": {key: {**_type_schema(f.type), "description": f.doc
+                             + (f" (format {f.since} and later)" if f.since > 1 else "")}
                        for key, f in fields.items()},
         "required": [key for key, f in fields.items() if f.required],
         "additionalProperties": False,
@@ -146,6 +156,8 @@ def _type_schema(kind: str) -> dict[str, Any]:
         return {"type": "object", "propertyNames": {"pattern": pattern,
                                                     "not": {"enum": sorted(RESERVED)}},
                 "additionalProperties": {"$ref": f"#/$defs/{record}"}}
+    if kind.startswith("choice:"):
+        return {"enum": kind[7:].split("|")}
     if kind.startswith("field:"):
         record = kind[6:]
         return {"enum": [k for k in RECORDS[record] if k not in ("id", "unverified")]}

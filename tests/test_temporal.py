@@ -115,7 +115,8 @@ def datasets(draw: st.DrawFn) -> Dataset:
         if valid_to is None and draw(st.booleans()):
             from graph.core.model import FormerName
             former = (FormerName(f"old name {i}", draw(partial_dates())),)
-        organisations[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", "K", valid_from, valid_to,
+        kind = draw(st.sampled_from(["K", "K", "P"]))  # P: present only while related
+        organisations[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", kind, valid_from, valid_to,
                                               former)
     ids = list(organisations)
     relationships = []
@@ -125,7 +126,8 @@ def datasets(draw: st.DrawFn) -> Dataset:
         valid_from = dates[0] if draw(st.booleans()) else None
         valid_to = dates[-1] if len(dates) == 2 and draw(st.booleans()) else None
         relationships.append(Relationship(f"{a}|R|{b}|{n}", a, "R", b, valid_from, valid_to))
-    return Dataset(Area("generated"), {}, {"K": Kind("K", "K")},
+    return Dataset(Area("generated"), {},
+                   {"K": Kind("K", "K"), "P": Kind("P", "P", present="while_related")},
                    {"R": RelationshipType("R", "R")}, organisations, tuple(relationships))
 
 
@@ -154,6 +156,28 @@ def test_everything_in_at_d_is_in_force_on_d(dataset: Dataset, day: dt.date) -> 
         rel = relationships[rel_id]
         assert rel.in_force_on(day)
         assert rel.source in view.organisations and rel.target in view.organisations
+    related = {end for rel_id in view.relationships
+               for end in (relationships[rel_id].source, relationships[rel_id].target)}
+    for org_id in view.organisations:  # a P exists only with a relationship in force
+        assert dataset.organisations[org_id].kind != "P" or org_id in related
+
+
+def test_a_kind_present_only_while_related_appears_only_with_a_relationship_in_force(
+        tmp_path: Path) -> None:
+    text = MINI.read_text().replace("format: 1\n", "format: 1.1\n")
+    text = text.replace("kinds:\n", "kinds:\n  Person: {tier: 3, present: while_related}\n", 1)
+    text = text.replace("organisations:\n", "organisations:\n  - {id: chair, name: Pat Chair, "
+                        "kind: Person, sources: [src-a]}\n", 1)
+    text = text.replace("relationships:\n", "relationships:\n  - {from: chair, type: OVERSEES, "
+                        "to: hospital, valid_from: 2016-01-01, valid_to: 2018-01-01, "
+                        "sources: [src-a]}\n", 1)
+    (tmp_path / "people.yaml").write_text(text)
+    graph = build_graph(load(tmp_path / "people.yaml"))
+    assert "chair" not in at(graph, "2015-12-31").organisations
+    assert at(graph, "2016-01-01").organisations["chair"] == "Pat Chair"
+    assert "chair|OVERSEES|hospital|1" in at(graph, "2017-12-31").relationships
+    assert "chair" not in at(graph, "2018-01-01").organisations
+    assert diff(graph, "2015-12-01", "2016-02-01").added == {"chair": "Pat Chair"}
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,6 +25,11 @@ class Kind:
     label: str
     tier: int = 0
     colour: str | None = None
+    present: str = "always"  # or "while_related": exists only while a relationship is in force
+
+    @property
+    def while_related(self) -> bool:
+        return self.present == "while_related"
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class Dataset:
     events: tuple[Event, ...] = ()
     content_hash: str = ""
     path: str = ""
-    format: int = 1
+    format: float = 1
     ods_index: dict[str, str] = field(default_factory=dict)  # ODS code -> organisation id
     _dates: list[dt.date] = field(default_factory=list, compare=False, repr=False)
 

@@ -44,6 +44,12 @@ def relationship(graph: nx.MultiDiGraph, rel_id: str) -> Relationship:
     return graph.graph["index"].relationships[rel_id]
 
 
+def exists(graph: nx.MultiDiGraph, org_id: str, date: DateLike) -> bool:
+    """Whether an organisation existed on ``date``: its lifetime holds and, for a kind present
+    only while related, one of its relationships is in force."""
+    return org_id in at(graph, date).organisations
+
+
 @dataclass(frozen=True)
 class View:
     """What was in force on one day: organisation id -> its name that day, and relationship ids."""
@@ -56,8 +62,9 @@ class View:
 def at(graph: nx.MultiDiGraph, date: DateLike) -> View:
     """Organisations and relationships in force on ``date`` (``valid_from <= date < valid_to``).
 
-    A relationship counts only while both its ends exist. Each organisation carries the name
-    it had on that day.
+    A relationship counts only while both its ends exist. An organisation of a kind declared
+    ``present: while_related`` (a person, say) exists only while one of its relationships is in
+    force. Each organisation carries the name it had on that day.
 
     >>> view = at(graph, "2021-04-01")   # doctest: +SKIP
     >>> view.organisations["blmk-ccg"]   # doctest: +SKIP
@@ -71,9 +78,25 @@ def at_by_scan(graph: nx.MultiDiGraph, date: DateLike) -> View:
     day = as_day(date)
     dataset = dataset_of(graph)
     names = {o.id: o.name_at(day) for o in dataset.organisations.values() if o.exists_on(day)}
-    rels = frozenset(r.id for r in dataset.relationships
-                     if r.in_force_on(day) and r.source in names and r.target in names)
-    return View(day, names, rels)
+    held = [r for r in dataset.relationships
+            if r.in_force_on(day) and r.source in names and r.target in names]
+    names = _present(names, _related_only(dataset), {e for r in held for e in (r.source, r.target)})
+    return View(day, names, frozenset(r.id for r in held))
+
+
+def _related_only(dataset: Dataset) -> frozenset[str]:
+    """Organisations of a kind declared ``present: while_related`` (people, say)."""
+    kinds = {k for k, kind in dataset.kinds.items() if kind.while_related}
+    return frozenset(o.id for o in dataset.organisations.values() if o.kind in kinds)
+
+
+def _present(names: dict[str, str], related_only: frozenset[str],
+             related: set[str]) -> dict[str, str]:
+    """``names`` without the organisations present only while related that hold no
+    relationship in force that day."""
+    if not related_only:
+        return names
+    return {i: n for i, n in names.items() if i not in related_only or i in related}
 
 
 class _Index:
@@ -89,6 +112,7 @@ class _Index:
         for r in dataset.relationships:
             days.update(d.start for d in (r.valid_from, r.valid_to) if d)
         self.boundaries = sorted(days)
+        self.related_only = _related_only(dataset)
         ordinal = _ordinal_span
         self.org_spans = [(o, *ordinal(o.valid_from, o.valid_to))
                           for o in dataset.organisations.values()]
@@ -116,9 +140,11 @@ class _Index:
         n = day.toordinal()
         names = {o.id: (o.name_at(day) if o.former_names else o.name)
                  for o, lo, hi in self.org_spans if lo <= n < hi}
-        rels = frozenset(rid for rid, s, t, lo, hi in self.rel_spans
-                         if lo <= n < hi and s in names and t in names)
-        return names, rels
+        held = [(rid, s, t) for rid, s, t, lo, hi in self.rel_spans
+                if lo <= n < hi and s in names and t in names]
+        if self.related_only:
+            names = _present(names, self.related_only, {e for _, s, t in held for e in (s, t)})
+        return names, frozenset(rid for rid, _, _ in held)
 
 
 def _ordinal_span(valid_from: PartialDate | None, valid_to: PartialDate | None) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.core.dates import DateError, as_day, words
-from graph.core.temporal import DateLike, dataset_of
+from graph.core.temporal import DateLike, dataset_of, exists
 from graph.drawing.scene import MAX_NODES, Scene, scene
 
 DPI_RANGE = (30, 1200)
@@ -124,9 +124,11 @@ def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str
             raise SnapshotError(f"no organisation with id or ODS code '{focus}' "
                                 f"(check the spelling)")
         org = dataset.organisations[org_id]
-        if not (org.exists_on(day) or (since and org.exists_on(since))):
+        if not (exists(graph, org_id, day) or (since and exists(graph, org_id, since))):
             span = f"from {words(org.valid_from) or 'an open start'}"
             span = f"existed {span} to {words(org.valid_to)}" if org.valid_to else f"exists {span}"
+            if dataset.kinds[org.kind].while_related:
+                span = "is shown only while one of its relationships is in force"
             raise SnapshotError(f"'{org_id}' does not exist on {words(day)} (it {span}; "
                                 f"choose a date in that span)")
     return SnapshotRequest(fmt, day, org_id, depth,

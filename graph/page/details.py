@@ -104,9 +104,10 @@ def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:
     kind = dataset.kinds[org.kind]
     lifetime = (f"from {_when(org.valid_from, 'an open start')} "
                 f"{'to ' + _when(org.valid_to, '') if org.valid_to else 'onwards'}")
-    return Details(org.id, org.name_at(day) if org.exists_on(day) else org.name, kind.label,
+    exists = temporal.exists(graph, org_id, day)
+    return Details(org.id, org.name_at(day) if exists else org.name, kind.label,
                    lifetime, org.ods_code or "", safe_url(org.url), org.notes or "",
-                   org.exists_on(day), name_history(org), tuple(lines),
+                   exists, name_history(org), tuple(lines),
                    describe.lineage_tree(graph, org_id),
                    tuple(source_info(dataset, s) for s in cited if s in dataset.sources),
                    org.unverified)
