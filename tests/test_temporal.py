@@ -188,13 +188,71 @@ def test_the_indexed_at_agrees_with_a_plain_scan(dataset: Dataset, dates: list[d
         assert at(graph, day) == at_by_scan(graph, day)
 
 
-def test_the_epoch_cache_stays_within_its_size_bound(monkeypatch) -> None:
-    import graph.core.temporal as temporal
+@settings(max_examples=100, deadline=None)
+@given(datasets(), st.lists(days, min_size=1, max_size=6), st.integers(1, 5))
+def test_the_index_agrees_with_a_scan_from_any_checkpoint(dataset: Dataset, dates: list[dt.date],
+                                                          stride: int) -> None:
+    import graph.core.interval_index as interval_index
 
-    monkeypatch.setattr(temporal, "_CACHE_ITEMS", 8)
+    original, interval_index.STRIDE = interval_index.STRIDE, stride  # many checkpoints
+    try:
+        graph = build_graph(dataset)
+    finally:
+        interval_index.STRIDE = original
+    assert len(graph.graph["index"].checkpoints) >= len(graph.graph["index"].days) // stride
+    for day in dates:
+        assert at(graph, day) == at_by_scan(graph, day)
+
+
+def test_every_day_of_the_bundled_story_agrees_with_a_scan() -> None:
+    graph = build_graph(load(Path(__file__).parent.parent / "data" / "orgs.yaml"))
+    dataset = graph.graph["dataset"]
+    for day in dataset.dates():
+        for probe in (day - dt.timedelta(days=1), day):
+            assert at(graph, probe) == at_by_scan(graph, probe), probe
+
+
+def test_the_epoch_cache_stays_within_its_size_bound(monkeypatch) -> None:
+    import graph.core.interval_index as interval_index
+
+    monkeypatch.setattr(interval_index, "CACHE_ITEMS", 8)
     graph = build_graph(load(MINI))
     index = graph.graph["index"]
     for year in range(2012, 2025):
         assert at(graph, f"{year}-06-01") == at_by_scan(graph, f"{year}-06-01")
         assert index.cached_items <= 8 or len(index.cache) == 1
+    assert index.cached_items == sum(len(n) + len(r) for n, r in index.cache.values())
+
+
+def test_the_epoch_cache_is_safe_under_concurrent_sessions(monkeypatch) -> None:
+    """Streamlit serves sessions from threads sharing one cached graph: many threads asking for
+    many dates, with a cache small enough to evict all the time, get the right answers and leave
+    the cache's books balanced."""
+    import threading
+
+    import graph.core.interval_index as interval_index
+
+    monkeypatch.setattr(interval_index, "CACHE_EPOCHS", 3)
+    graph = build_graph(load(Path(__file__).parent.parent / "data" / "orgs.yaml"))
+    days = [dt.date(2012, 1, 1) + dt.timedelta(days=37 * i) for i in range(120)]
+    expected = {day: at_by_scan(graph, day) for day in days}
+    failures: list[object] = []
+
+    def session(offset: int) -> None:
+        for i in range(len(days)):
+            day = days[(i * 7 + offset) % len(days)]
+            try:
+                if at(graph, day) != expected[day]:
+                    failures.append(day)
+            except Exception as exc:  # noqa: BLE001 - any error fails the test
+                failures.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    index = graph.graph["index"]
+    assert failures == []
+    assert len(index.cache) <= 3
     assert index.cached_items == sum(len(n) + len(r) for n, r in index.cache.values())

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from graph.core.dates import PartialDate, as_day
+from graph.core.interval_index import IntervalIndex
 from graph.core.model import Dataset, Event, Organisation, Relationship
 
 DateLike = dt.date | PartialDate | str
-_CACHE_EPOCHS = 256
-_CACHE_ITEMS = 2_000_000  # organisations + relationships held by cached epochs, all told
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
@@ -28,7 +27,11 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     graph.add_nodes_from((o.id, {"organisation": o}) for o in dataset.organisations.values())
     graph.add_edges_from((r.source, r.target, r.id, {"relationship": r})
                          for r in dataset.relationships)
-    graph.graph["index"] = _Index(dataset)
+    graph.graph["index"] = IntervalIndex(dataset)
+    graph.graph["relationships"] = {r.id: r for r in dataset.relationships}
+    graph.graph["lineage_days"] = sorted(
+        (r.valid_from.start, r.id) for r in dataset.relationships
+        if dataset.relationship_types[r.type].lineage and r.valid_from)
     return graph
 
 
@@ -41,7 +44,7 @@ def organisation(graph: nx.MultiDiGraph, org_id: str) -> Organisation:
 
 
 def relationship(graph: nx.MultiDiGraph, rel_id: str) -> Relationship:
-    return graph.graph["index"].relationships[rel_id]
+    return graph.graph["relationships"][rel_id]
 
 
 def exists(graph: nx.MultiDiGraph, org_id: str, date: DateLike) -> bool:
@@ -70,7 +73,9 @@ def at(graph: nx.MultiDiGraph, date: DateLike) -> View:
     >>> view.organisations["blmk-ccg"]   # doctest: +SKIP
     'NHS Bedfordshire, Luton and Milton Keynes CCG'
     """
-    return graph.graph["index"].at(as_day(date))
+    day = as_day(date)
+    names, relationships = graph.graph["index"].at(day)
+    return View(day, names, relationships)
 
 
 def at_by_scan(graph: nx.MultiDiGraph, date: DateLike) -> View:
@@ -99,59 +104,6 @@ def _present(names: dict[str, str], related_only: frozenset[str],
     return {i: n for i, n in names.items() if i not in related_only or i in related}
 
 
-class _Index:
-    """Days on which anything changes; between two of them the view is the same (an epoch)."""
-
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self.relationships = {r.id: r for r in dataset.relationships}
-        days: set[dt.date] = set()
-        for o in dataset.organisations.values():
-            days.update(d.start for d in (o.valid_from, o.valid_to) if d)
-            days.update(f.valid_to.start for f in o.former_names)
-        for r in dataset.relationships:
-            days.update(d.start for d in (r.valid_from, r.valid_to) if d)
-        self.boundaries = sorted(days)
-        self.related_only = _related_only(dataset)
-        ordinal = _ordinal_span
-        self.org_spans = [(o, *ordinal(o.valid_from, o.valid_to))
-                          for o in dataset.organisations.values()]
-        self.rel_spans = [(r.id, r.source, r.target, *ordinal(r.valid_from, r.valid_to))
-                          for r in dataset.relationships]
-        self.cache: OrderedDict[int, tuple[dict[str, str], frozenset[str]]] = OrderedDict()
-        self.cached_items = 0
-
-    def at(self, day: dt.date) -> View:
-        epoch = bisect.bisect_right(self.boundaries, day)
-        if epoch in self.cache:
-            self.cache.move_to_end(epoch)
-        else:
-            names, rels = self.cache[epoch] = self._scan(day)
-            self.cached_items += len(names) + len(rels)
-            # bounded by count and by size, so a long-running page cannot grow without end
-            while len(self.cache) > 1 and (len(self.cache) > _CACHE_EPOCHS
-                                           or self.cached_items > _CACHE_ITEMS):
-                _, (old_names, old_rels) = self.cache.popitem(last=False)
-                self.cached_items -= len(old_names) + len(old_rels)
-        names, rels = self.cache[epoch]
-        return View(day, names, rels)
-
-    def _scan(self, day: dt.date) -> tuple[dict[str, str], frozenset[str]]:
-        n = day.toordinal()
-        names = {o.id: (o.name_at(day) if o.former_names else o.name)
-                 for o, lo, hi in self.org_spans if lo <= n < hi}
-        held = [(rid, s, t) for rid, s, t, lo, hi in self.rel_spans
-                if lo <= n < hi and s in names and t in names]
-        if self.related_only:
-            names = _present(names, self.related_only, {e for _, s, t in held for e in (s, t)})
-        return names, frozenset(rid for rid, _, _ in held)
-
-
-def _ordinal_span(valid_from: PartialDate | None, valid_to: PartialDate | None) -> tuple[int, int]:
-    return (valid_from.start.toordinal() if valid_from else 0,
-            valid_to.start.toordinal() if valid_to else 10**7)
-
-
 @dataclass(frozen=True)
 class Diff:
     """What changed between two days (``a`` to ``b``)."""
@@ -172,10 +124,9 @@ def diff(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> Diff:
     view_a, view_b = at(graph, a), at(graph, b)
     names_a, names_b = view_a.organisations, view_b.organisations
     low, high = sorted((view_a.day, view_b.day))
-    lineage = tuple(
-        r.id for r in dataset_of(graph).relationships
-        if dataset_of(graph).relationship_types[r.type].lineage
-        and r.valid_from and low < r.valid_from.start <= high)
+    dated = graph.graph["lineage_days"]  # (day, id), sorted
+    lineage = tuple(rel_id for _, rel_id in dated[bisect.bisect_right(dated, (low, "\uffff")):
+                                                bisect.bisect_right(dated, (high, "\uffff"))])
     return Diff(
         view_a.day, view_b.day,
         added={i: n for i, n in names_b.items() if i not in names_a},
