@@ -122,7 +122,10 @@ def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
                   f"MATCH (b:{ends[1]} {{{m}: $dataset, id: row.to}}) "
                   f"MERGE (a)-[e:{quote_identifier(edges.type)} {{id: row.id}}]->(b) "
                   f"SET e = row.properties, e.{m} = $dataset")
-        rows = [{"from": r["from"], "to": r["to"],
+        # Fix (real-server test, issue 16): the MERGE above matches on row.id, so the id must be
+        # on the row itself and not only in row.properties; without it Neo4j refuses the MERGE
+        # ("null property value for 'id'") and every load failed.
+        rows = [{"from": r["from"], "to": r["to"], "id": r["id"],
                  "properties": {k: v for k, v in r.items() if k not in ("from", "to")}}
                 for r in edges.rows]
         for batch in _batches(rows, batch_size):
