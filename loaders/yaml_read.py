@@ -270,6 +270,7 @@ _AMBIGUOUS_TEXT = re.compile(
 _YAML11_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # how JSON writes an int that 1.1 reads alike
 _YAML11_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?")
 _NODE_START = " \t\r\n,[{:"  # where a tag (!), an anchor (&) or an alias (*) may begin
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML 1.1 only
 
 
 def _beyond_plain_data(text: str) -> bool:
@@ -321,7 +322,7 @@ def read_fast(raw: bytes) -> Any | None:
     except UnicodeDecodeError:
         return None
     if "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text) \
-            or _beyond_plain_data(text):
+            or any(brk in text for brk in _YAML11_BREAKS) or _beyond_plain_data(text):
         return None
     try:
         with _quiet_stderr():  # rapidyaml prints its parse errors; the exact reader words them
