@@ -55,6 +55,7 @@ class SceneEdge:
     valid_to: PartialDate | None = None
     sources: tuple[str, ...] = ()
     count: int = 1
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
         colour, dashed = styles[rel.type]
         edges.append(SceneEdge(rel.id, rel.source, rel.target, rel.type,
                                STATE_COLOURS.get(state, colour), dashed or state == "ghost",
-                               state, rel.valid_from, rel.valid_to, rel.sources))
+                               state, rel.valid_from, rel.valid_to, rel.sources, role=rel.role))
     nodes = []
     for org_id, name in names.items():
         org = dataset.organisations[org_id]
