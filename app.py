@@ -158,11 +158,8 @@ with st.container(key="when", height=104, border=False):  # one height at every 
     st.subheader(md(stop.words))
     if st.session_state.get("typed_error"):
         st.caption(md(f"Go to a date: {st.session_state.typed_error}"))
-    elif stop.title:
-        what = "Snapshot" if stop.snapshot else "Event" if len(stop.events) == 1 else "Events"
-        cited = twin.stop_caption(stop.title, stop.snapshot.sources if stop.snapshot else
-                                  tuple(s for e in stop.events for s in e.sources), dataset)
-        st.caption(f"{what}: {cited.markdown}")
+    else:
+        st.caption(" · ".join(line.markdown for line in twin.stop_lines(stop, dataset)))
 
 if playing:
     @st.fragment(run_every=state.PLAY_SECONDS)
@@ -173,7 +170,7 @@ if playing:
     play_ticker()
 
 # -- the graph and, beside it, the changes, the details and the events -------------------
-graph_column, side_column = st.columns([2, 1])
+graph_column, side_column = st.columns([5, 3])  # a details column that reads
 with graph_column:
     if shown.scene.note:
         st.info(md(shown.scene.note))
@@ -205,7 +202,7 @@ with side_column:
                      format_func=lambda o: choices.get(o, "Click a node, or pick here"))
         if st.session_state.selected:
             info = details.details(graph, st.session_state.selected, shown.day)
-            with st.container(height=560, key="details"):
+            with st.container(height=520, key="details"):
                 st.markdown(f"**{md(info.name)}**")
                 with st.expander("Summary", expanded=True):
                     st.markdown("\n".join(f"- {line.markdown}" for line in info.summary))

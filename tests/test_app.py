@@ -46,6 +46,8 @@ def test_moving_the_slider_shows_the_organisations_of_that_date(app):
     assert plain(app.caption[1].value) == ("Event: A report is published [[1]](https://example"
                                            '.org/a "Article A · Testshire News, March 2014")')
     assert app.query_params["date"] == "2014-03-01"
+    app.select_slider(key="date").set_value("2021-04-01").run()
+    assert plain(app.caption[1].value) == "Snapshot: One CCG [1] · Event: The CCGs merge [1]"
 
 
 def test_a_link_opens_its_view_and_the_url_follows_the_widgets(app):

@@ -14,6 +14,7 @@ from typing import Any
 from graph.core.dates import span
 from graph.core.describe import SECTIONS, Changes
 from graph.core.model import Dataset, effective_span
+from graph.core.stops import Stop
 from graph.drawing.scene import Scene
 from graph.drawing.vis import STATE_LABELS
 from graph.page.citations import Citations, CitedLine
@@ -88,6 +89,11 @@ def relationship_rows(drawn: Scene, dataset: Dataset,
     return rows
 
 
-def stop_caption(stop_title: str, source_ids: tuple[str, ...], dataset: Dataset) -> CitedLine:
-    """What happens on a slider stop (a snapshot's or events' titles) with its sources."""
-    return Citations(dataset).line(stop_title, source_ids)
+def stop_lines(stop: Stop, dataset: Dataset) -> tuple[CitedLine, ...]:
+    """What happens on a slider stop: its named snapshot and its events, each with its own
+    numbered sources."""
+    citations = Citations(dataset)
+    lines = [citations.line(f"Snapshot: {stop.snapshot.title}", stop.snapshot.sources)] \
+        if stop.snapshot else []
+    lines += [citations.line(f"Event: {event.title}", event.sources) for event in stop.events]
+    return tuple(lines)

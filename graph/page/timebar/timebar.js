@@ -13,9 +13,8 @@ function drawTicks(root, ticks, slider) {
   const box = root.getBoundingClientRect();
   const line = track.getBoundingClientRect();
   const left = line.left - box.left;
-  // label as many years as fit: every year, else every 2nd, 5th or 10th
-  const spacing = ticks.length > 1 ? line.width / (ticks.length - 1 || 1) : line.width;
-  const every = [1, 2, 5, 10, 20].find((n) => spacing * n >= 36) || 50;
+  // a tick for every year; a label wherever it does not crowd the one before
+  let labelled = -Infinity;
   root.replaceChildren();
   for (const [year, at] of ticks) {
     const x = left + at * line.width;
@@ -23,7 +22,8 @@ function drawTicks(root, ticks, slider) {
     tick.className = "tick";
     tick.style.left = `${x}px`;
     root.append(tick);
-    if (year % every === 0) {
+    if (x - labelled >= 38) {
+      labelled = x;
       const label = document.createElement("span");
       label.className = "year";
       label.style.left = `${x}px`;
