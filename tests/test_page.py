@@ -371,6 +371,27 @@ def test_no_details_text_holds_a_path_on_the_server():
         assert folder not in text and "/work" not in text and "ods/" not in text
 
 
+def test_tooltips_give_names_on_the_day_last_days_roles_and_source_numbers(graph, stops):
+    shown = view.view(graph, page_state.ViewState(date=dt.date(2015, 1, 1)), stops)
+    edges = {e["id"]: e["title"] for e in shown.graph_data["edges"]}
+    assert edges["ccg-north|COMMISSIONS|hospital|1"] == (
+        "North CCG commissions Testshire General Hospital Trust\n"
+        "from 1 April 2013 until 31 March 2021\n"  # open in the data: it ends with the CCG
+        "Sources (listed under the graph):\n1")
+    nodes = {n["id"]: n["title"] for n in shown.graph_data["nodes"]}
+    assert nodes["reg-old"] == ("Old Regulator\nRegulator\nfrom 1 April 2013 until 31 March "
+                                "2016\nSources (listed under the graph):\n1")
+    bundled = view.load_graph(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    shown = view.view(bundled, page_state.ViewState(date=dt.date(2023, 1, 1)),
+                      story_stops(bundled.graph["dataset"], today=TODAY))
+    edges = {e["id"]: e["title"].splitlines() for e in shown.graph_data["edges"]}
+    numbers = {s: n for n, s in enumerate(shown.scene.sources, 1)}
+    assert edges["felicity-cox|HOLDS_ROLE|blmk-icb|1"] == [
+        "Felicity Cox holds role at NHS Bedfordshire, Luton and Milton Keynes Integrated Care "
+        "Board as Chief Executive", "from 1 July 2022", "Sources (listed under the graph):",
+        str(numbers["bedfordindependent-2022-07-01-icb"])]
+
+
 def test_the_pickers_list_former_names_so_typing_one_finds_the_organisation(dataset):
     assert view.organisation_choices(dataset)["hospital"] == (
         "Testshire Hospitals Trust (formerly Testshire General Hospital Trust)")

@@ -20,8 +20,9 @@ STATE_LABELS = {"ghost": "ended recently", "added": "added", "ended": "ended",
 
 
 def _sources_line(sources: tuple[str, ...], numbers: Mapping[str, int]) -> list[str]:
-    cited = sorted(numbers[s] for s in sources if s in numbers)
-    return [f"Sources: {', '.join(map(str, cited))} (numbered under the graph)"] if cited else []
+    """The numbers of the sources in the view's list (under the graph), a few to a line."""
+    cited = ", ".join(str(n) for n in sorted(numbers[s] for s in sources if s in numbers))
+    return ["Sources (listed under the graph):", *textwrap.wrap(cited, 36)] if cited else []
 
 
 def node_tooltip(node: SceneNode, kind_label: str, numbers: Mapping[str, int] = {}) -> str:
