@@ -94,6 +94,13 @@ def test_lineage_text_names_dates_in_words() -> None:
     assert "<- North CCG (ccg-north) MERGED_INTO on 1 April 2021 [sources: src-b]" in run.stdout
 
 
+def test_lineage_names_each_step_as_it_was_on_the_day() -> None:
+    run = cli("lineage", "healthcare-review")
+    assert ("  -> Bedfordshire, Luton and Milton Keynes Sustainability and Transformation Plan "
+            "(STP) (blmk-partnership) MERGED_INTO on 3 August 2016 [sources: seed-002]") \
+        in run.stdout.splitlines()  # the partnership's name that day, not today's
+
+
 def test_timeline_json_keeps_each_date_at_its_precision() -> None:
     run = cli("timeline", "--format", "json", "--data", str(MINI))
     events = json.loads(run.stdout)

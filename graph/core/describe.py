@@ -294,14 +294,6 @@ class LineageLine:
     depth: int
 
 
-def _step_name(graph: nx.MultiDiGraph, step: temporal.LineageStep, backwards: bool) -> str:
-    """A predecessor named as on its last day, a successor as on its first."""
-    org = temporal.organisation(graph, step.organisation)
-    if step.date is None:
-        return org.name
-    return org.name_at(step.date.start - _ONE_DAY if backwards else step.date.start)
-
-
 def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
     """``python -m graph lineage`` as text: predecessors and successors with dates and sources."""
     found = temporal.lineage(graph, org_id)
@@ -311,8 +303,7 @@ def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
                                 ("Successors", found.successors, "->")):
         lines.append(f"{title} ({len(steps)}):")
         for s in steps:
-            name = _step_name(graph, s, arrow == "<-")
-            lines.append(f"  {'  ' * (s.depth - 1)}{arrow} {name} ({s.organisation}) "
+            lines.append(f"  {'  ' * (s.depth - 1)}{arrow} {s.name} ({s.organisation}) "
                          f"{s.type} on {words(s.date, 'date unknown')} "
                          f"[sources: {', '.join(s.sources) or 'none'}]")
         if not steps:
@@ -330,7 +321,7 @@ def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[LineageLine, ...]
     def line(s: temporal.LineageStep, backwards: bool) -> LineageLine:
         when = f"on {s.date.words()}" if s.date else "date unknown"
         text = (f"{'    ' * (s.depth - 1)}{'↑' if backwards else '↓'} "
-                f"{_step_name(graph, s, backwards)} ({types[s.type].label}, {when})")
+                f"{s.name} ({types[s.type].label}, {when})")
         return LineageLine(text, s.sources, s.organisation, s.depth)
 
     lines = [line(s, True) for s in sorted(found.predecessors, key=lambda s: -s.depth)]
