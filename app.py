@@ -158,6 +158,8 @@ with st.container(key="when", height=104, border=False):  # one height at every 
     st.subheader(md(stop.words))
     if st.session_state.get("typed_error"):
         st.caption(md(f"Go to a date: {st.session_state.typed_error}"))
+    elif st.session_state.dates_swapped:
+        st.caption("*Compare from* was later than *Date*, so the two dates were swapped.")
     else:
         st.caption(" · ".join(line.markdown for line in twin.stop_lines(stop, dataset)))
 

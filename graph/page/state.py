@@ -185,8 +185,9 @@ def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
 def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
               choices: Mapping[str, str], today: dt.date) -> tuple[Stop, ...]:
     """Every run: drop what the data file no longer has (it may change under a session), move
-    the slider where an event click, a typed date, a key or a play tick asked, and make every
-    chosen day a stop. Returns the slider's stops (the story's, or all time's when asked)."""
+    the slider where an event click, a typed date, a key or a play tick asked, swap a
+    comparison's dates given later first (``dates_swapped``), and make every chosen day a stop.
+    Returns the slider's stops (the story's, or all time's when asked)."""
     for key in ("focus", "selected"):
         if session[key] not in choices:
             session[key] = ""
@@ -201,6 +202,11 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
 
     stops = stops_now()
     session.setdefault("date", default_day(stops).isoformat())
+    # a comparison from a later date to an earlier one is read the other way round, and said so
+    session["dates_swapped"] = session.get("mode") == "diff" and \
+        session.get("diff_from", "") > session["date"]
+    if session["dates_swapped"]:
+        session["date"], session["diff_from"] = session["diff_from"], session["date"]
     keys = {s.key for s in stops}
     missing = tuple(dt.date.fromisoformat(session[key]) for key in ("date", "diff_from")
                     if session.get(key) and session[key] not in keys)
