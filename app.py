@@ -136,14 +136,14 @@ with slider_column:
     st.select_slider("Date", options=list(stop_labels), format_func=stop_labels.get, key="date",
                      help="← → one stop (each a day something changes), PageUp/PageDown a "
                           "year, Home/End the ends")
-    page_key = timebar(year_ticks(stops), slider="date", key="timebar")
+    page_key = timebar(year_ticks(stops), slider="date", keys=("date", "diff_from"),
+                       key="timebar")
 typed_column.text_input("Go to a date", key="typed_date", placeholder="YYYY-MM-DD",
                         on_change=state.go_to_typed, args=(st.session_state,))
 typed_column.toggle("All time", key="all_time",
                     help="Let the slider reach back to the first date in the data")
 if page_key:
-    state.go_a_year(st.session_state, stops, dt.date.fromisoformat(st.session_state.date),
-                    page_key)
+    state.go_a_year(st.session_state, stops, *page_key)
     st.rerun()
 if current.mode == "diff":
     st.session_state.setdefault("diff_from",

@@ -86,6 +86,15 @@ def test_page_keys_move_at_least_a_year_to_a_stop(dataset):
     assert year_step(stops, dt.date(2022, 7, 1), 1) == TODAY
 
 
+def test_page_keys_move_the_slider_they_were_pressed_on(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    session = {"date": "2021-04-01", "diff_from": "2016-04-01"}
+    page_state.go_a_year(session, stops, "diff_from", -1)
+    page_state.go_a_year(session, stops, "date", 1)
+    assert (session["goto_from"], session["goto"], session["playing"]) == (
+        "2015-04-01", "2022-07-01", False)
+
+
 def key_presses(stops, start: dt.date, goal: dt.date) -> int:
     """The fewest slider keys (arrows, PageUp/PageDown, Home/End) from ``start`` to ``goal``."""
     days = [s.day for s in stops]

@@ -8,12 +8,17 @@ Saves ``docs/screenshots/slider.png``, ``details-sections.png`` and ``compare-li
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from conftest import needs_chromium
-from test_browser import click_node, heading, page_of, serve
+from test_browser import click_node, heading, page_of, serve  # noqa: F401 (a fixture)
+
+from graph.core.dates import words
+from graph.core.stops import story_stops, year_step
+from loaders import dataset as dataset_loader
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "orgs.yaml"
@@ -24,7 +29,7 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def reader(reader):  # noqa: F811 (test_browser's fixture, imported above)
+def reader(page_of):  # noqa: F811 (test_browser's fixture, imported above)
     """Opens a URL as test_browser does: requests leaving 127.0.0.1 blocked and counted."""
     return page_of
 
@@ -132,6 +137,16 @@ def test_the_compare_list_names_each_body_as_it_was_and_dates_each_end(reader):
                 "University Hospital NHS Foundation Trust (from 1 April 2013 until 31 March "
                 "2021, the last day of NHS Milton Keynes Clinical Commissioning Group)") in text
         assert page.get_by_text("What changed from 1 June 2013 to 1 August 2022").count() == 1
+        # PageUp on Compare from: the nearest stop at least a year later
+        stops = story_stops(dataset_loader.load(BUNDLED),
+                            (dt.date(2013, 6, 1), dt.date(2022, 8, 1)), today=dt.date.today())
+        later = year_step(stops, dt.date(2013, 6, 1), 1)
+        page.locator(".st-key-diff_from input[type=range]").focus()
+        page.keyboard.press("PageUp")
+        page.wait_for_url(re.compile(rf"from={later.isoformat()}"))
+        page.get_by_text(f"What changed from {words(later)} to 1 August 2022").wait_for()
+        page.goto(f"{url}/?mode=diff&date=2022-08-01&from=2013-06-01")
+        changes.get_by_text("Relationships that ended").wait_for()
         changes.get_by_text("Relationships that ended").scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / "compare-list.png")
         assert PATH.findall(page.locator("body").inner_text()) == []

@@ -1,4 +1,5 @@
-"""The stops of the time slider, shared by the page and the offline HTML snapshot."""
+"""The stops of the time slider: the page's (every day the story names, ``story_stops``)
+and the offline HTML snapshot's (every month too, ``slider_stops``)."""
 
 from __future__ import annotations
 

@@ -195,6 +195,8 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
     if "goto" in session:
         session["date"] = session.pop("goto")
+    if "goto_from" in session:
+        session["diff_from"] = session.pop("goto_from")
 
     def stops_now() -> tuple[Stop, ...]:
         return story_stops(dataset, session["extra_days"], today=today,
@@ -233,11 +235,12 @@ def go_to_typed(session: MutableMapping[str, Any]) -> None:
     session["playing"] = False
 
 
-def go_a_year(session: MutableMapping[str, Any], stops: tuple[Stop, ...], day: dt.date,
+def go_a_year(session: MutableMapping[str, Any], stops: tuple[Stop, ...], slider: str,
               years: int) -> None:
-    """PageUp (``years`` 1) or PageDown (-1) on the slider: at least a year on (or back)."""
-    session["goto"] = year_step(stops, day, years).isoformat()
-    session["playing"] = False
+    """PageUp (``years`` 1) or PageDown (-1) on a date slider (``date`` or ``diff_from``): to
+    the nearest stop at least a year on (or back)."""
+    moved = year_step(stops, dt.date.fromisoformat(session[slider]), years).isoformat()
+    session.update({"goto": moved} if slider == "date" else {"goto_from": moved}, playing=False)
 
 
 def toggle_play(session: MutableMapping[str, Any], now: float) -> None:

@@ -27,9 +27,12 @@ def _component() -> Any:
         js=(HERE / "timebar.js").read_text(encoding="utf-8"))
 
 
-def timebar(ticks: list[tuple[int, float]], *, slider: str, key: str) -> int:
-    """Year ticks under the slider whose widget key is ``slider``; returns +1 or -1 when
-    PageUp or PageDown was pressed on it in this run, else 0."""
-    result = _component()(data={"slider": slider, "ticks": [[y, at] for y, at in ticks]},
+def timebar(ticks: list[tuple[int, float]], *, slider: str, keys: tuple[str, ...],
+            key: str) -> tuple[str, int] | None:
+    """Year ticks under the slider whose widget key is ``slider``; returns (the slider's key,
+    +1 or -1) when PageUp or PageDown was pressed in this run on one of the sliders ``keys``."""
+    result = _component()(data={"slider": slider, "keys": list(keys),
+                                "ticks": [[y, at] for y, at in ticks]},
                           key=key, height=22, on_page_change=lambda: None)
-    return int(result.get("page") or 0)
+    pressed = result.get("page")
+    return (str(pressed[0]), int(pressed[1])) if pressed else None

@@ -38,16 +38,18 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".timebar");
   // One listener for the page's life, sending through the latest mount's trigger.
-  window.__orgTimebar = { send: setTriggerValue, slider: data.slider };
+  window.__orgTimebar = { send: setTriggerValue, sliders: data.keys };
   if (!window.__orgTimebarKeys) {
     window.__orgTimebarKeys = true;
     window.addEventListener("keydown", (event) => {
       if (event.key !== "PageUp" && event.key !== "PageDown") return;
-      const { send, slider } = window.__orgTimebar;
-      if (!(event.target instanceof Element) || !event.target.closest(`.st-key-${slider}`)) return;
+      const { send, sliders } = window.__orgTimebar;
+      if (!(event.target instanceof Element)) return;
+      const slider = sliders.find((key) => event.target.closest(`.st-key-${key}`));
+      if (!slider) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      send("page", event.key === "PageUp" ? 1 : -1);
+      send("page", [slider, event.key === "PageUp" ? 1 : -1]);
     }, true);
   }
   const draw = () => drawTicks(root, data.ticks, data.slider);
