@@ -29,6 +29,7 @@ SECTIONS = {"began": "Organisations that began", "ended": "Organisations that en
             "relationship began": "Relationships that began",
             "relationship ended": "Relationships that ended"}
 _ONE_DAY = dt.timedelta(days=1)
+_KEPT = 16  # descriptions kept per graph
 
 
 @dataclass(frozen=True)
@@ -73,19 +74,28 @@ class Changes:
 
 def changes(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> Changes:
     """Everything that changed between two days, each change with its dates, names and sources.
-    Given the later day first, the days are swapped (and ``swapped`` says so)."""
+    Given the later day first, the days are swapped (and ``swapped`` says so).
+
+    The last few answers are kept on the graph: the page asks again on every rerun (a click, a
+    tab) for the same two days."""
     first, second = as_day(a), as_day(b)
-    swapped = first > second
-    if swapped:
-        first, second = second, first
+    kept = graph.graph.setdefault("described", {})
+    key = (first, second)
+    if key not in kept:
+        kept[key] = _changes(graph, min(key), max(key), swapped=first > second)
+        while len(kept) > _KEPT:
+            kept.pop(next(iter(kept), None), None)  # the oldest (tolerant of another thread)
+    return kept[key]
+
+
+def _changes(graph: nx.MultiDiGraph, first: dt.date, second: dt.date, swapped: bool) -> Changes:
     dataset = temporal.dataset_of(graph)
     change = temporal.diff(graph, first, second)
-    days = [d for d in dataset.dates() if first < d <= second]
     items: list[Change] = []
     for org_id in change.added:
-        items.append(_organisation_began(graph, org_id, first, second, days))
+        items.append(_organisation_began(graph, org_id, first, second))
     for org_id in change.removed:
-        items.append(_organisation_ended(graph, org_id, first, second, days))
+        items.append(_organisation_ended(graph, org_id, first, second))
     for org_id in change.renamed:
         items.append(_renamed(temporal.organisation(graph, org_id), first, second))
     types = dataset.relationship_types
@@ -122,34 +132,44 @@ def _as_written(day: dt.date, candidates: Iterable[PartialDate | None]) -> Parti
     return next((c for c in candidates if c is not None and c.start == day), PartialDate.of(day))
 
 
-def _dates_of(graph: nx.MultiDiGraph, org: Organisation) -> list[PartialDate | None]:
-    """Where an organisation's first or last day may come from: its own lifetime, else (for a
-    kind present only while related) its relationships' clipped dates."""
+def _presence(graph: nx.MultiDiGraph, org: Organisation) -> tuple[
+        Callable[[dt.date], bool], list[PartialDate | None]]:
+    """Whether an organisation exists on a day, worked out from its records as ``at`` does
+    (its lifetime; for a kind present only while related, also a relationship in force with
+    both ends alive), and the dates on which that can change."""
     dataset = temporal.dataset_of(graph)
-    found: list[PartialDate | None] = [org.valid_from, org.valid_to]
-    for _, _, rel in (*graph.out_edges(org.id, data="relationship"),
-                      *graph.in_edges(org.id, data="relationship")):
-        found.extend(effective_span(rel, dataset))
-    return found
+    if not dataset.kinds[org.kind].while_related:
+        return org.exists_on, [org.valid_from, org.valid_to]
+    rels = [rel for _, _, rel in (*graph.out_edges(org.id, data="relationship"),
+                                  *graph.in_edges(org.id, data="relationship"))]
+    ends = [(rel, dataset.organisations[rel.source], dataset.organisations[rel.target])
+            for rel in rels]
+    dates = [org.valid_from, org.valid_to, *(d for rel, source, target in ends
+                                             for d in (rel.valid_from, rel.valid_to,
+                                                       source.valid_from, source.valid_to,
+                                                       target.valid_from, target.valid_to))]
+    return (lambda day: org.exists_on(day) and any(
+        rel.in_force_on(day) and source.exists_on(day) and target.exists_on(day)
+        for rel, source, target in ends)), dates
 
 
-def _present(graph: nx.MultiDiGraph, org_id: str) -> Callable[[dt.date], bool]:
-    return lambda day: org_id in temporal.at(graph, day).organisations
+def _days(dates: list[PartialDate | None], a: dt.date, b: dt.date) -> list[dt.date]:
+    return sorted({d.start for d in dates if d is not None and a < d.start <= b})
 
 
-def _organisation_began(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date,
-                        days: list[dt.date]) -> Change:
+def _organisation_began(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
     org = temporal.organisation(graph, org_id)
-    first = _as_written(_since(days, _present(graph, org_id), a, b), _dates_of(graph, org))
+    present, dates = _presence(graph, org)
+    first = _as_written(_since(_days(dates, a, b), present, a, b), dates)
     name, when = org.name_at(first.start), f"from {first.words()}"
     return Change("began", org_id, f"+ began: {name} ({when})", first, name, when, org.sources,
                   name)
 
 
-def _organisation_ended(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date,
-                        days: list[dt.date]) -> Change:
+def _organisation_ended(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
     org = temporal.organisation(graph, org_id)
-    end = _as_written(_until(days, _present(graph, org_id), b), _dates_of(graph, org))
+    present, dates = _presence(graph, org)
+    end = _as_written(_until(_days(dates, a, b), present, b), dates)
     name, when = org.name_at(end.start - _ONE_DAY), until(end)
     return Change("ended", org_id, f"− ended: {name} ({when})", end, name, when, org.sources,
                   name)
@@ -159,10 +179,9 @@ def _renamed(org: Organisation, a: dt.date, b: dt.date) -> Change:
     """The name on ``b`` and the day it took effect (the first day, after ``a``, of the run of
     days with that name)."""
     new = org.name_at(b)
-    bounds = sorted({d.start for p in org.name_periods for d in (p.valid_from, p.valid_to)
-                     if d is not None and a < d.start <= b})
-    began = _since(bounds, lambda day: org.name_at(day) == new, a, b)
-    when = _as_written(began, [d for p in org.name_periods for d in (p.valid_from, p.valid_to)])
+    dates = [d for p in org.name_periods for d in (p.valid_from, p.valid_to)]
+    began = _since(_days(dates, a, b), lambda day: org.name_at(day) == new, a, b)
+    when = _as_written(began, dates)
     former = org.recorded_name_at(a)
     if former is None:
         what, words_when = f"{new} first recorded", f"from {when.words()}"
