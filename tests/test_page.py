@@ -369,6 +369,10 @@ def test_a_period_with_no_recorded_name_says_so_and_shows_the_later_name():
     labels = {n["id"]: n["title"].splitlines()[0] for n in shown.graph_data["nodes"]}
     assert labels["bedfordshire-hospitals"] == (
         "known later as Luton and Dunstable University Hospital NHS Foundation Trust")
+    found = [c.text for c in describe.changes(bundled, "1995-01-01", "2016-01-01").items]
+    assert ("✎ name first recorded: Milton Keynes Hospital NHS Foundation Trust, then renamed "
+            "Milton Keynes University Hospital NHS Foundation Trust (from April 2015; no earlier "
+            "name recorded)") in found
 
 
 def test_no_details_text_holds_a_path_on_the_server():

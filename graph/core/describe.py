@@ -112,10 +112,9 @@ def _changes(graph: nx.MultiDiGraph, first: dt.date, second: dt.date, swapped: b
     return Changes(first, second, swapped, tuple(items))
 
 
-def _since(days: list[dt.date], holds: Callable[[dt.date], bool], a: dt.date,
-           b: dt.date) -> dt.date:
-    """The first day of the run, up to ``b``, in which ``holds`` is true (false on ``a``, true
-    on ``b``; it changes only on ``days``)."""
+def _since(days: list[dt.date], holds: Callable[[dt.date], bool], b: dt.date) -> dt.date:
+    """The first day of the run of days up to ``b`` on which ``holds`` is true (true on ``b``,
+    false before the first of ``days``; it changes only on ``days``)."""
     for day in reversed(days):
         if not holds(day - _ONE_DAY):
             return day
@@ -160,7 +159,7 @@ def _days(dates: list[PartialDate | None], a: dt.date, b: dt.date) -> list[dt.da
 def _organisation_began(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
     org = temporal.organisation(graph, org_id)
     present, dates = _presence(graph, org)
-    first = _as_written(_since(_days(dates, a, b), present, a, b), dates)
+    first = _as_written(_since(_days(dates, a, b), present, b), dates)
     name, when = org.name_at(first.start), f"from {first.words()}"
     return Change("began", org_id, f"+ began: {name} ({when})", first, name, when, org.sources,
                   name)
@@ -180,12 +179,14 @@ def _renamed(org: Organisation, a: dt.date, b: dt.date) -> Change:
     days with that name)."""
     new = org.name_at(b)
     dates = [d for p in org.name_periods for d in (p.valid_from, p.valid_to)]
-    began = _since(_days(dates, a, b), lambda day: org.name_at(day) == new, a, b)
+    began = _since(_days(dates, a, b), lambda day: org.name_at(day) == new, b)
     when = _as_written(began, dates)
     former = org.recorded_name_at(a)
-    if former is None:
-        what, words_when = f"{new} first recorded", f"from {when.words()}"
-        text = f"✎ name first recorded: {new} ({words_when}; no earlier name recorded)"
+    if former is None:  # on ``a`` the data records no name
+        recorded = org.name_period(a).later
+        named = new if recorded == new else f"{recorded}, then renamed {new}"
+        what, words_when = f"{named} first recorded", f"from {when.words()}"
+        text = f"✎ name first recorded: {named} ({words_when}; no earlier name recorded)"
     else:
         what, words_when = f"{former} became {new}", f"from {when.words()}"
         text = f"✎ renamed: {former} → {new} ({words_when})"
