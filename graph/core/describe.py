@@ -310,8 +310,6 @@ class LineageLine:
 
     text: str
     sources: tuple[str, ...]
-    organisation: str  # the predecessor or successor this step reaches
-    depth: int
 
 
 def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
@@ -342,10 +340,10 @@ def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[LineageLine, ...]
         when = f"on {s.date.words()}" if s.date else "date unknown"
         text = (f"{'    ' * (s.depth - 1)}{'↑' if backwards else '↓'} "
                 f"{s.name} ({types[s.type].label}, {when})")
-        return LineageLine(text, s.sources, s.organisation, s.depth)
+        return LineageLine(text, s.sources)
 
     lines = [line(s, True) for s in sorted(found.predecessors, key=lambda s: -s.depth)]
     lines.append(LineageLine(f"● {org.name} ({span(org.valid_from, org.valid_to, 'open')})",
-                             org.sources, org_id, 0))
+                             org.sources))
     lines += [line(s, False) for s in found.successors]
     return tuple(lines)
