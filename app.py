@@ -180,14 +180,16 @@ with graph_column:
     if hidden:
         st.caption(md(f"Not drawn: {hidden}."))
     clicked = graph_view(shown.graph_data, key="graph")
-    if clicked and clicked in dataset.organisations:
-        st.session_state.selected = clicked
+    if clicked and clicked in dataset.organisations:  # its details, in front
+        st.session_state.selected, st.session_state.side_tab = clicked, "Details"
 
 found = describe.changes(graph, shown.state.diff_from, shown.day) if current.mode == "diff" \
     else None
 with side_column:
-    tabs = dict(zip(["Changes", "Details", "Events"][found is None:],
-                    st.tabs(["Changes", "Details", "Events"][found is None:]), strict=True))
+    names = ["Changes", "Details", "Events"][found is None:]
+    if st.session_state.get("side_tab") not in names:
+        st.session_state.side_tab = names[0]
+    tabs = dict(zip(names, st.tabs(names, key="side_tab", on_change="rerun"), strict=True))
     if found is not None:
         with tabs["Changes"], st.container(height=600, key="changes", border=False):
             st.markdown(f"**{md(found.heading)}**")

@@ -108,6 +108,8 @@ def test_diff_mode_lists_the_changes_beside_the_graph(app):
     assert next(plain(m.value) for m in app.markdown if m.value.startswith("From")).startswith(
         "From 1 January 2020 to 1 April 2021: 1 organisation began (All Testshire CCG from 1 "
         "April 2021)")
+    app.radio(key="mode").set_value("explore").run()  # no Changes tab any more
+    assert not app.exception and app.session_state.side_tab == "Details"
 
 
 def test_compare_with_the_later_date_first_swaps_them_and_says_so(app):

@@ -147,7 +147,12 @@ def test_the_compare_list_names_each_body_as_it_was_and_dates_each_end(reader):
         page.get_by_text(f"What changed from {words(later)} to 1 August 2022").wait_for()
         page.goto(f"{url}/?mode=diff&date=2022-08-01&from=2013-06-01")
         changes.get_by_text("Relationships that ended").wait_for()
+        page.locator(".org-graph[data-nodes] canvas").wait_for()
+        page.wait_for_timeout(500)  # let vis-network finish its first fit
         changes.get_by_text("Relationships that ended").scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / "compare-list.png")
+        click_node(page, "mk-hospital")  # a click brings the details tab to the front
+        page.locator(".st-key-details").get_by_text(
+            "Milton Keynes University Hospital NHS Foundation Trust", exact=True).first.wait_for()
         assert PATH.findall(page.locator("body").inner_text()) == []
         assert page.outside == []
