@@ -52,6 +52,8 @@ class Checker:
     # -- structure -------------------------------------------------------------------------
     def record(self, value: Any, name: str, path: tuple) -> dict | None:
         """Check a mapping against ``RECORDS[name]``; return it, or None if unusable."""
+        if type(value) is dict and self._plainly_valid(value, name):
+            return value  # the common case, checked without wording anything
         label = name.replace("_", " ")
         if not isinstance(value, dict):
             where = f"'{path[-1]}'" if path and isinstance(path[-1], str) else f"each {label}"
@@ -71,15 +73,34 @@ class Checker:
                            f"write 'format: {fields[key].since}' at the top of the file",
                            key=True)
         for key, spec in fields.items():
-            if key not in value or value[key] is None:
+            item = value.get(key)
+            if item is None:
                 if spec.required:
                     self.error(path, f"{label} is missing required field '{key}'",
                                f"add '{key}:' ({spec.doc})")
                     ok = False
                 continue
-            if not self.field(value[key], spec, (*path, key)):
+            accept = _ACCEPT.get(spec.type)
+            if accept is not None and accept(item):
+                continue
+            if not self.field(item, spec, (*path, key)):
                 ok = ok and not spec.required
         return value if ok else None
+
+    def _plainly_valid(self, value: dict, name: str) -> bool:
+        """True when every key is known in this format version, every required field is
+        there and every value passes its quick test (records inside take the full path)."""
+        known, required, tests = _PLAN[name]
+        if not value.keys() <= known[self.version >= FORMAT_VERSION]:
+            return False
+        for key in required:
+            if value.get(key) is None:
+                return False
+        for key, item in value.items():
+            test = tests[key]
+            if item is not None and (test is None or not test(item)):
+                return False
+        return True
 
     def field(self, value: Any, spec: Field, path: tuple) -> bool:
         kind = spec.type
@@ -148,6 +169,54 @@ class Checker:
                 item = value[key] = {}
             ok = self.record(item, record, (*path, key)) is not None and ok
         return ok
+
+
+def _valid_date(value: Any) -> bool:
+    if type(value) not in (str, int):
+        return False
+    try:
+        parse_date(value)
+    except DateError:
+        return False
+    return True
+
+
+def _acceptor(kind: str) -> Any:
+    """A quick test that a value of this field type is valid (True), so the full check, which
+    words the problems, runs only for values that may have one; None: always the full check."""
+    if kind == "text" or kind.startswith("ref:"):
+        return lambda v: type(v) is str
+    if kind == "id":
+        return lambda v: type(v) is str and ID.match(v) is not None
+    if kind == "int":
+        return lambda v: type(v) is int
+    if kind == "number":
+        return lambda v: type(v) in (int, float)
+    if kind == "bool":
+        return lambda v: type(v) is bool
+    if kind == "date":
+        return _valid_date
+    if kind == "colour":
+        return is_colour
+    if kind.startswith("choice:"):
+        options = frozenset(kind[7:].split("|"))
+        return lambda v: type(v) is str and v in options
+    if kind.startswith("list:ref:"):
+        return lambda v: type(v) is list and all(type(i) is str for i in v)
+    if kind.startswith("list:field:"):
+        names = frozenset(RECORDS[kind[11:]])
+        return lambda v: type(v) is list and all(type(i) is str and i in names for i in v)
+    return None
+
+
+_ACCEPT = {spec.type: _acceptor(spec.type) for record in RECORDS.values()
+           for spec in record.values() if _acceptor(spec.type) is not None}
+# Per record: (known keys by "latest version?", required keys, quick test per key).
+_PLAN = {name: ({False: frozenset(k for k, f in fields.items() if f.since <= 1),
+                 True: frozenset(fields)},
+                tuple(k for k, f in fields.items() if f.required),
+                {k: _ACCEPT.get(f.type) for k, f in fields.items()})
+         for name, fields in RECORDS.items()}
 
 
 def date_or_none(value: Any) -> PartialDate | None:

@@ -56,10 +56,26 @@ def load(path: str | Path, display_name: str | None = None) -> Dataset:
 
 
 def check(path: str | Path, display_name: str | None = None) -> tuple[Dataset | None, list[Problem]]:
-    """Validate a file: the dataset (None when there are errors) and every problem, sorted."""
+    """Validate a file: the dataset (None when there are errors) and every problem, sorted.
+
+    A file that reads fast and has no problem at all never pays for line numbers; any problem
+    (or any doubt about the fast reading) and the file is read again the exact way, so every
+    problem is reported with its line and column.
+    """
+    name = display_name or str(path)
     with yaml_read.gc_paused():  # the records built here are acyclic too
         try:
-            doc = yaml_read.read(path, display_name)
+            raw = yaml_read.read_bytes(path, name)
+        except InvalidInput as exc:
+            return None, exc.problems
+        data = yaml_read.read_fast(raw)
+        if data is not None:
+            checker = Checker(yaml_read.Document(name, data, raw))
+            dataset = _check_document(checker, Path(path))
+            if not checker.problems:
+                return dataset, []
+        try:
+            doc = yaml_read.parse(raw, name)
         except InvalidInput as exc:
             return None, exc.problems
         checker = Checker(doc)
@@ -239,40 +255,43 @@ def _relationships(s: _Sections) -> list[Relationship]:
     relationships: list[Relationship] = []
     seen: dict[str, int] = {}
     used_types: set[str] = set()
+    organisations, types = s.organisations, s.types  # the hot loop of a large file
     for i, r in s.items("relationships"):
         p = ("relationships", i)
-        ends = []
-        for key in ("from", "to"):
+        ends = [None, None]
+        for end, key in enumerate(("from", "to")):
             ref = r.get(key)
-            if isinstance(ref, str) and ref not in s.organisations:
-                s.c.error((*p, key), f"unknown organisation '{ref}'",
-                          _suggest(ref, s.organisations, "organisation"))
-            ends.append(s.organisations.get(ref) if isinstance(ref, str) else None)
+            if type(ref) is str:
+                ends[end] = organisations.get(ref)
+                if ends[end] is None:
+                    s.c.error((*p, key), f"unknown organisation '{ref}'",
+                              _suggest(ref, organisations, "organisation"))
         rtype = r.get("type")
-        if isinstance(rtype, str) and rtype not in s.types:
+        if isinstance(rtype, str) and rtype not in types:
             s.c.error((*p, "type"), f"unknown relationship type '{rtype}'",
-                      _suggest(rtype, s.types, "relationship type"))
+                      _suggest(rtype, types, "relationship type"))
         used_types.add(rtype)
         valid_from, valid_to = _date(r.get("valid_from")), _date(r.get("valid_to"))
-        _check_order(s.c, p, valid_from, valid_to)
+        if valid_from and valid_to:
+            _check_order(s.c, p, valid_from, valid_to)
         cited = s.cited(r, p, "relationship")
-        if None in ends or rtype not in s.types:
-            continue
         source, target = ends
-        if s.types[rtype].lineage:
+        if source is None or target is None or rtype not in types:
+            continue
+        if types[rtype].lineage:
             _check_lineage(s.c, p, rtype, source, target, valid_from)
-        else:
-            for org in (source, target):
-                _check_within(s.c, p, org, valid_from, valid_to)
+        elif valid_from or valid_to:  # open dates always fit: they are clipped
+            _check_within(s.c, p, source, valid_from, valid_to)
+            _check_within(s.c, p, target, valid_from, valid_to)
         base = f"{source.id}|{rtype}|{target.id}"
-        seen[base] = seen.get(base, 0) + 1
+        seen[base] = n = seen.get(base, 0) + 1
         amount = r.get("amount_gbp")
         relationships.append(Relationship(
-            f"{base}|{seen[base]}", source.id, rtype, target.id, valid_from, valid_to,
+            f"{base}|{n}", source.id, rtype, target.id, valid_from, valid_to,
             _text(r, "basis"), _text(r, "role"),
-            amount if isinstance(amount, (int, float)) and not isinstance(amount, bool) else None,
+            amount if type(amount) in (int, float) else None,
             _text(r, "notes"), cited, _strings(r.get("unverified"))))
-    for name in s.types:
+    for name in types:
         if name not in used_types:
             s.c.warn(("relationship_types", name),
                      f"relationship type '{name}' is declared but unused", "remove it or use it")
@@ -289,18 +308,19 @@ def _check_order(c: Checker, path: tuple, valid_from: PartialDate | None,
 def _check_within(c: Checker, path: tuple, org: Organisation, valid_from: PartialDate | None,
                   valid_to: PartialDate | None) -> None:
     """Explicit relationship dates must overlap the organisation's lifetime (open ends clip)."""
-    messages = {
-        "starts_before": ("valid_from", f"starts {valid_from}, before '{org.id}' exists "
-                          f"(from {org.valid_from})", f"start on or after {org.valid_from}"),
-        "starts_after": ("valid_from", f"starts {valid_from}, after '{org.id}' ended "
-                         f"({org.valid_to})", f"start before {org.valid_to}"),
-        "ends_after": ("valid_to", f"ends {valid_to}, after '{org.id}' ended ({org.valid_to})",
-                       f"end on or before {org.valid_to}"),
-        "ends_before": ("valid_to", f"ends {valid_to}, before '{org.id}' exists "
-                        f"(from {org.valid_from})", f"end after {org.valid_from}"),
-    }
+    if org.valid_from is None and org.valid_to is None:
+        return  # an open lifetime holds every date
     for conflict in lifetime_conflicts(valid_from, valid_to, org.valid_from, org.valid_to):
-        key, message, hint = messages[conflict]
+        key, message, hint = {  # worded only when needed: most relationships fit
+            "starts_before": ("valid_from", f"starts {valid_from}, before '{org.id}' exists "
+                              f"(from {org.valid_from})", f"start on or after {org.valid_from}"),
+            "starts_after": ("valid_from", f"starts {valid_from}, after '{org.id}' ended "
+                             f"({org.valid_to})", f"start before {org.valid_to}"),
+            "ends_after": ("valid_to", f"ends {valid_to}, after '{org.id}' ended "
+                           f"({org.valid_to})", f"end on or before {org.valid_to}"),
+            "ends_before": ("valid_to", f"ends {valid_to}, before '{org.id}' exists "
+                            f"(from {org.valid_from})", f"end after {org.valid_from}"),
+        }[conflict]
         c.error((*path, key), message, hint)
 
 
@@ -346,7 +366,7 @@ def _declared(section: Any, cls: type, fields: tuple[str, ...]) -> dict:
 
 def _text(record: dict, key: str) -> str | None:
     value = record.get(key)
-    return value if isinstance(value, str) else None
+    return value if type(value) is str else None
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -6,9 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
+import networkx as nx
+
+from graph.core import temporal
 from graph.core.dates import DateError, PartialDate
 from graph.core.model import Dataset
+from graph.drawing.layout import layout
 from loaders import dataset as dataset_loader
+from loaders import warm
 
 
 class UsageError(Exception):
@@ -20,8 +25,14 @@ def data_path(args: argparse.Namespace) -> Path:
     return Path(args.data) if args.data else dataset_loader.default_path()
 
 
+def load_graph(args: argparse.Namespace) -> nx.MultiDiGraph:
+    """The all-time graph of the command's data file, laid out; from the warm cache when the
+    file is unchanged (``loaders.warm``)."""
+    return warm.read_graph(data_path(args), prepare=layout)
+
+
 def load_data(args: argparse.Namespace) -> Dataset:
-    return dataset_loader.load(data_path(args))
+    return temporal.dataset_of(load_graph(args))
 
 
 def resolve(dataset: Dataset, id_or_code: str) -> str:

@@ -7,7 +7,14 @@ import argparse
 import sys
 from typing import Any
 
-from graph.cli.common import data_path, date_argument, load_data, print_json, resolve
+from graph.cli.common import (
+    data_path,
+    date_argument,
+    load_data,
+    load_graph,
+    print_json,
+    resolve,
+)
 from graph.core import describe, serialize, temporal
 from loaders import dataset as dataset_loader
 from loaders.schema import json_schema
@@ -56,8 +63,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    dataset = load_data(args)
-    graph = temporal.build_graph(dataset)
+    graph = load_graph(args)
+    dataset = temporal.dataset_of(graph)
     a, b = date_argument(args.date_a), date_argument(args.date_b)
     if args.format == "json":
         relationships = {r.id: r for r in dataset.relationships}
@@ -68,9 +75,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
-    dataset = load_data(args)
-    org_id = resolve(dataset, args.organisation)
-    graph = temporal.build_graph(dataset)
+    graph = load_graph(args)
+    org_id = resolve(temporal.dataset_of(graph), args.organisation)
     if args.format == "json":
         print_json(serialize.lineage_json(temporal.lineage(graph, org_id)))
         return 0

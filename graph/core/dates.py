@@ -7,6 +7,7 @@ when compared), but it is always shown at the precision it was written ("March 2
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,12 +52,12 @@ class PartialDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
-    @property
+    @functools.cached_property
     def start(self) -> dt.date:
-        """The first day of the period, used for all comparisons."""
+        """The first day of the period, used for all comparisons (worked out once)."""
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.date:
         """The first day after the period: the day after a day, the next month, the next year."""
         if self.day:

@@ -66,6 +66,13 @@ class IntervalIndex:
         self.cached_items = 0
         self.lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Pickled (the warm start) without the lock and the cached views."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("lock", "cache")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, cache=OrderedDict(), cached_items=0, lock=threading.Lock())
+
     def _events(self, life: np.ndarray, first: np.ndarray, after: np.ndarray) -> None:
         """Sorted change events (day, is_relationship, position, +1 or -1) and checkpoints."""
         n_orgs = len(self.org_ids)

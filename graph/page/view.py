@@ -9,7 +9,6 @@ from typing import Any
 
 import networkx as nx
 
-from graph.core import temporal
 from graph.core.colours import safe_colour
 from graph.core.model import Dataset, Organisation
 from graph.core.stops import Stop
@@ -17,15 +16,14 @@ from graph.drawing.layout import layout
 from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, vis_data
 from graph.page.state import ViewState, default_day, default_diff_from
-from loaders import dataset as dataset_loader
+from loaders import warm
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """The all-time graph of a data file with its layout computed, ready to cache (raises
-    ``loaders.problems.InvalidInput`` listing every problem of a bad file)."""
-    graph = temporal.build_graph(dataset_loader.load(path))
-    layout(graph)
-    return graph
+    """The all-time graph of a data file with its layout computed, from the warm cache when the
+    file is unchanged (raises ``loaders.problems.InvalidInput`` listing every problem of a bad
+    file)."""
+    return warm.read_graph(path, prepare=layout)
 
 
 def file_identity(path: str | Path) -> tuple[str, int, int]:
