@@ -119,6 +119,9 @@ def test_the_details_open_in_sections_beside_the_graph_and_keep_it_in_view(reade
         page.get_by_role("tab", name="Events").click()
         page.get_by_role("button", name=re.compile("The three CCGs merge")).wait_for()
         page.get_by_role("tab", name="Details").click()
+        page.mouse.move(5, 5)  # no tooltip over the picture
+        panel.evaluate("box => box.scrollTop = 0")
+        page.wait_for_timeout(300)
         page.screenshot(path=SCREENSHOTS / "details-sections.png")
         assert PATH.findall(page.locator("body").inner_text()) == []
 
