@@ -6,9 +6,11 @@ environment variable ``ORGS_DATA`` (default ``data/orgs.yaml``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -16,11 +18,13 @@ import streamlit as st
 
 from graph.core import describe, temporal
 from graph.core.dates import words
+from graph.core.stops import year_ticks
 from graph.export.snapshot import FORMATS as SNAPSHOT_FORMATS
 from graph.export.snapshot import file_name, render_snapshot
-from graph.page import console, details, events, state, view
+from graph.page import console, details, events, state, twin, view
 from graph.page.component import graph_view
 from graph.page.text import link, md
+from graph.page.timebar import timebar
 from loaders.dataset import default_path
 from loaders.problems import InvalidInput
 from loaders.query.result import QueryError
@@ -35,16 +39,17 @@ def cached_graph(path: str, mtime_ns: int, size: int) -> nx.MultiDiGraph:  # new
     return view.load_graph(path)
 
 
-# -- the data file ------------------------------------------------------------------------
+# -- the data file (named, never shown as a path on the server) ------------------------------
 data_path = default_path()
 try:
     graph = cached_graph(*view.file_identity(data_path))
 except InvalidInput as problems:
-    st.error(md(f"The data file {data_path} has problems; fix them and reload the page:"))
-    st.code("\n".join(str(p) for p in problems.problems), language=None)
+    st.error(md(f"The data file {data_path.name} has problems; fix them and reload the page:"))
+    st.code("\n".join(str(replace(p, file=Path(p.file).name)) for p in problems.problems),
+            language=None)
     st.stop()
 except OSError as error:
-    st.error(md(f"Cannot read the data file {data_path}: {error.strerror or error} "
+    st.error(md(f"Cannot read the data file {data_path.name}: {error.strerror or error} "
                 f"(set ORGS_DATA to a YAML file, or run python -m graph serve --data FILE)"))
     st.stop()
 dataset = temporal.dataset_of(graph)
@@ -52,13 +57,13 @@ choices = view.organisation_choices(dataset)
 
 # -- the view's state: read from the link once, then kept in the widgets and the URL ---------
 state.open_session(st.session_state, st.query_params.to_dict(), dataset)
-stops = state.reconcile(st.session_state, dataset, choices)
+stops = state.reconcile(st.session_state, dataset, choices, dt.date.today())
 stop_labels = {s.key: s.label for s in stops}
 
 # -- header -------------------------------------------------------------------------------
 st.title(md(dataset.area.name))
-st.caption(md(f"{data_path} · {len(dataset.organisations)} organisations · "
-                   f"{len(dataset.relationships)} relationships · {len(dataset.sources)} sources"))
+st.caption(md(f"{data_path.name} · {len(dataset.organisations)} organisations · "
+              f"{len(dataset.relationships)} relationships · {len(dataset.sources)} sources"))
 for warning in st.session_state.link_warnings:
     st.warning(md(f"Ignored part of the link: {warning}."))
 
@@ -121,14 +126,25 @@ if current.mode == "console":
     st.query_params.from_dict(state.to_query_params(current))
     st.stop()
 
-# -- time -----------------------------------------------------------------------------------
+# -- time: the slider (the story's days; all time on request), year ticks, a typed date --------
 playing = st.session_state.get("playing", False)
-play_column, slider_column = st.columns([1, 11], vertical_alignment="bottom")
+play_column, slider_column, typed_column = st.columns([1, 9, 2], vertical_alignment="top")
 play_column.button("⏸ Pause" if playing else "▶ Play",
                    on_click=lambda: state.toggle_play(st.session_state, time.monotonic()),
                    help=f"Step through the dates, one stop every {state.PLAY_SECONDS:g} seconds")
-slider_column.select_slider("Date", options=list(stop_labels), format_func=stop_labels.get,
-                            key="date")
+with slider_column:
+    st.select_slider("Date", options=list(stop_labels), format_func=stop_labels.get, key="date",
+                     help="← → one stop (each a day something changes), PageUp/PageDown a "
+                          "year, Home/End the ends")
+    page_key = timebar(year_ticks(stops), slider="date", keys=("date", "diff_from"),
+                       key="timebar")
+typed_column.text_input("Go to a date", key="typed_date", placeholder="YYYY-MM-DD",
+                        on_change=state.go_to_typed, args=(st.session_state,))
+typed_column.toggle("All time", key="all_time",
+                    help="Let the slider reach back to the first date in the data")
+if page_key:
+    state.go_a_year(st.session_state, stops, *page_key)
+    st.rerun()
 if current.mode == "diff":
     st.session_state.setdefault("diff_from",
                                 state.default_diff_from(stops, current.date).isoformat())
@@ -138,13 +154,14 @@ if current.mode == "diff":
 
 shown = view.view(graph, current, stops)
 stop = next(s for s in stops if s.day == shown.day)
-with st.container(key="when"):
+with st.container(key="when", height=104, border=False):  # one height at every date
     st.subheader(md(stop.words))
-    if stop.snapshot is not None:
-        cited = ", ".join(link(info.title, info.url) for info in
-                          (details.source_info(dataset, s) for s in stop.snapshot.sources))
-        st.caption(f"Snapshot: **{md(stop.snapshot.title)}**"
-                   + (f" · sources: {cited}" if cited else ""))
+    if st.session_state.get("typed_error"):
+        st.caption(md(f"Go to a date: {st.session_state.typed_error}"))
+    elif st.session_state.dates_swapped:
+        st.caption("*Compare from* was later than *Date*, so the two dates were swapped.")
+    else:
+        st.caption(" · ".join(line.markdown for line in twin.stop_lines(stop, dataset)))
 
 if playing:
     @st.fragment(run_every=state.PLAY_SECONDS)
@@ -155,7 +172,7 @@ if playing:
     play_ticker()
 
 # -- the graph and, beside it, the changes, the details and the events -------------------
-graph_column, side_column = st.columns([3, 1])
+graph_column, side_column = st.columns([5, 3])  # a details column that reads
 with graph_column:
     if shown.scene.note:
         st.info(md(shown.scene.note))
@@ -163,46 +180,52 @@ with graph_column:
     if hidden:
         st.caption(md(f"Not drawn: {hidden}."))
     clicked = graph_view(shown.graph_data, key="graph")
-    if clicked and clicked in dataset.organisations:
-        st.session_state.selected = clicked
+    if clicked and clicked in dataset.organisations:  # its details, in front
+        st.session_state.selected, st.session_state.side_tab = clicked, "Details"
 
+found = describe.changes(graph, shown.state.diff_from, shown.day) if current.mode == "diff" \
+    else None
 with side_column:
-    if current.mode == "diff":
-        span = (f"Changes from {words(shown.state.diff_from)} "
-                f"to {words(shown.day)}")
-        st.markdown(f"**{md(span)}**")
-        changes = describe.change_lines(graph, shown.state.diff_from, shown.day)
-        st.text("\n".join(changes) if changes else "Nothing changed.")
-    st.selectbox("Details of", ["", *choices], key="selected",
-                 format_func=lambda o: choices.get(o, "Click a node, or pick here"))
-    if st.session_state.selected:
-        info = details.details(graph, st.session_state.selected, shown.day)
-        with st.container(border=True, key="details"):
-            st.markdown(f"**{md(info.name)}**")
-            st.caption(md(f"{info.kind} · {info.lifetime}"
-                               + (f" · ODS code {info.ods_code}" if info.ods_code else "")
-                               + ("" if info.exists else " · not in existence on this date")))
-            if info.url:
-                st.markdown(link("Website", info.url))
-            if info.notes:
-                st.text(info.notes)
-            st.markdown("**Names**")
-            st.text("\n".join(info.names))
-            st.markdown(f"**Relationships on {md(words(shown.day))}**")
-            st.text("\n".join(r.text for r in info.relationships) or "None on this date.")
-            st.markdown("**Lineage**")
-            st.text("\n".join(info.lineage))
-            st.markdown("**Sources**")
-            for source in info.sources:
-                about = " · ".join(filter(None, [source.publisher, source.published]))
-                st.markdown(f"- {link(source.title, source.url)}"
-                            + (f" ({md(about)})" if about else ""))
-                if source.file is not None:
-                    st.caption(md(f"Seed file: {source.file}"))
-            if info.unverified:
-                st.caption(md("Not yet confirmed by a source: " + ", ".join(info.unverified)))
-    st.markdown("**Events**")
-    with st.container(height=320, key="events"):
+    names = ["Changes", "Details", "Events"][found is None:]
+    if st.session_state.get("side_tab") not in names:
+        st.session_state.side_tab = names[0]
+    tabs = dict(zip(names, st.tabs(names, key="side_tab", on_change="rerun"), strict=True))
+    if found is not None:
+        with tabs["Changes"], st.container(height=600, key="changes", border=False):
+            st.markdown(f"**{md(found.heading)}**")
+            sections, cited = twin.compare_list(found, dataset)
+            for section in sections:
+                st.markdown(f"**{md(section.title)}**")
+                st.markdown("\n".join(f"- {line.markdown}" for line in section.lines))
+            if not sections:
+                st.text("Nothing changed.")
+            with st.expander(f"Sources ({len(cited.entries)})"):
+                st.markdown("\n\n".join(e.markdown for e in cited.entries))
+    with tabs["Details"]:
+        st.selectbox("Details of", ["", *choices], key="selected",
+                     format_func=lambda o: choices.get(o, "Click a node, or pick here"))
+        if st.session_state.selected:
+            info = details.details(graph, st.session_state.selected, shown.day)
+            with st.container(height=520, key="details"):
+                st.markdown(f"**{md(info.name)}**")
+                with st.expander("Summary", expanded=True):
+                    st.markdown("\n".join(f"- {line.markdown}" for line in info.summary))
+                    if info.url:
+                        st.markdown(link("Website", info.url))
+                    if info.notes:
+                        st.caption(md(info.notes))
+                with st.expander(f"Relationships on {md(words(shown.day))} "
+                                 f"({len(info.relationships)})", expanded=True):
+                    st.markdown("\n".join(f"- {r.line.markdown}" for r in info.relationships)
+                                or "None on this date.")
+                for title, lines in (("Lineage", info.lineage), ("Names", info.names)):
+                    with st.expander(f"{title} ({len(lines)})"):
+                        st.markdown("\n".join(f"- {line.markdown}" for line in lines))
+                with st.expander(f"Sources ({len(info.sources)})"):
+                    st.markdown("\n\n".join(s.markdown for s in info.sources))
+                if info.unverified:
+                    st.caption(md("Not yet confirmed by a source: " + ", ".join(info.unverified)))
+    with tabs["Events"], st.container(height=600, key="events", border=False):
         for number, event in enumerate(events.event_rows(dataset)):
             if st.button(md(f"{event.when} · {event.title}"), key=f"event-{number}",
                          help=md(event.organisations) or None, type="tertiary"):
@@ -211,14 +234,22 @@ with side_column:
                 st.rerun()
 
 # -- the accessible twin: what changed, and tables of what is drawn ----------------------
-st.subheader("What changed since the previous snapshot")
-st.markdown(md(describe.change_paragraph(graph, stops, shown.day)))
-organisations = pd.DataFrame(view.organisation_rows(shown.scene, dataset))
-relationships = pd.DataFrame(view.relationship_rows(shown.scene, dataset))
+if found is not None:
+    st.subheader(md(f"What changed from {words(found.a)} to {words(found.b)}"))
+    st.markdown(md(describe.comparison_paragraph(found)))
+else:
+    st.subheader("What changed since the previous snapshot")
+    st.markdown(md(describe.change_paragraph(graph, stops, shown.day)))
+cited = twin.scene_citations(shown.scene, dataset)
+organisations = pd.DataFrame(twin.organisation_rows(shown.scene, dataset, cited))
+relationships = pd.DataFrame(twin.relationship_rows(shown.scene, dataset, cited))
 st.markdown(f"**Organisations shown ({len(organisations)})**")
 st.dataframe(organisations, hide_index=True, width="stretch", key="organisations_table")
 st.markdown(f"**Relationships shown ({len(relationships)})**")
 st.dataframe(relationships, hide_index=True, width="stretch", key="relationships_table")
+with st.expander(f"Sources behind this view ({len(cited.entries)}), numbered as in the "
+                 f"tables and the graph's tooltips"):
+    st.markdown("\n\n".join(e.markdown for e in cited.entries))
 
 # -- downloads of the current view ---------------------------------------------------------
 with st.sidebar:

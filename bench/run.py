@@ -35,7 +35,7 @@ import ladybug  # noqa: E402
 import yaml  # noqa: E402
 
 from bench.make_area import make_area  # noqa: E402
-from graph.core import temporal  # noqa: E402
+from graph.core import describe, temporal  # noqa: E402
 from graph.core.stops import slider_stops  # noqa: E402
 from graph.drawing import layout as layout_module  # noqa: E402
 from graph.page import state as page_state  # noqa: E402
@@ -230,6 +230,10 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     diff = per_call(lambda ab: temporal.diff(graph, *ab), pairs, repeat, index.cache.clear)
     diff_scan = per_call(lambda ab: naive_diff(graph, *ab), pairs, max(1, repeat // 2))
     add("diff(a, b), new epochs", diff, "two scans and set differences", diff_scan)
+    # the same diff in words: each change dated, named as on its day, with its sources
+    described = per_call(lambda ab: describe.changes(graph, *ab), pairs, repeat,
+                         lambda: (index.cache.clear(), graph.graph.pop("described", None)))
+    add("diff in words (describe.changes), new epochs", described, "diff(a, b) alone", diff)
 
     # lineage from the organisations with the longest histories (successors of mergers)
     targets = [r.target for r in dataset.relationships

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.core import colours, describe
-from graph.core.stops import slider_stops
-from graph.page import console, details, events, view
+from graph.core.stops import slider_stops, story_stops, year_step, year_ticks
+from graph.page import console, details, events, twin, view
 from graph.page import state as page_state
 from graph.page import text as page_text
 from loaders import dataset as dataset_loader
@@ -40,36 +40,107 @@ def stops(dataset):
 
 # -- slider stops -------------------------------------------------------------------------
 
-def test_stops_are_every_month_plus_named_snapshots(stops):
-    assert stops[0].label == "1 April 2013 · The new system starts"
-    assert stops[-1].day == dt.date(2022, 7, 1)  # the last date the data names
-    assert len(stops) == 112  # April 2013 .. July 2022, month by month
-    named = [s for s in stops if s.snapshot is not None]
-    assert [s.label for s in named] == ["1 April 2013 · The new system starts",
-                                        "April 2021 · One CCG"]
+TODAY = dt.date(2026, 11, 30)
 
 
-def test_a_month_precision_snapshot_is_headed_by_its_month(stops):
-    one_ccg = next(s for s in stops if s.day == dt.date(2021, 4, 1))
-    plain_month = next(s for s in stops if s.day == dt.date(2021, 5, 1))
-    assert (one_ccg.words, plain_month.words) == ("April 2021", "1 May 2021")
+def test_the_slider_stops_on_each_day_the_data_names_from_the_story_to_today(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    assert [s.label for s in stops] == [
+        "1 April 2013 · The new system starts", "March 2014 · A report is published",
+        "April 2015", "1 April 2016", "April 2021 · One CCG", "1 July 2022",
+        "30 November 2026 (today)"]
+    assert stops[2].words == "April 2015"  # the rename, written to the month
 
 
-def test_an_extra_day_from_a_link_becomes_a_stop(dataset):
-    stops = slider_stops(dataset, (dt.date(2016, 4, 15),))
-    assert [s.label for s in stops if s.day.year == 2016 and s.day.month == 4] == [
-        "1 April 2016", "15 April 2016"]
+def test_an_event_day_is_labelled_with_the_event_and_a_link_day_becomes_a_stop(dataset):
+    stops = story_stops(dataset, (dt.date(2016, 4, 15),), today=TODAY)
+    report = next(s for s in stops if s.day == dt.date(2014, 3, 1))
+    assert (report.title, [e.title for e in report.events]) == (
+        "A report is published", ["A report is published"])
+    assert [s.label for s in stops if s.day.year == 2016] == ["1 April 2016", "15 April 2016"]
 
 
-def test_default_day_is_the_latest_named_snapshot(dataset, stops):
-    assert page_state.default_day(stops) == dt.date(2021, 4, 1)
+def test_the_story_starts_with_its_first_snapshot_or_event_unless_all_time_is_asked():
+    bundled = dataset_loader.load(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    story = story_stops(bundled, today=TODAY)
+    every = story_stops(bundled, today=TODAY, all_time=True)
+    assert story[0].label == "2011 · The Healthier Together review of five hospitals begins"
+    assert every[0].day == dt.date(1992, 4, 1) and len(every) > len(story)
+    assert story[-1].label == "30 November 2026 (today)"
 
 
-def test_play_steps_to_the_next_stop_and_stops_at_the_end(stops):
-    assert page_state.step(stops, dt.date(2021, 4, 1)) == dt.date(2021, 5, 1)
-    assert page_state.step(stops, dt.date(2021, 4, 10)) == dt.date(2021, 5, 1)
-    assert page_state.step(stops, dt.date(2021, 4, 1), -1) == dt.date(2021, 3, 1)
-    assert page_state.step(stops, dt.date(2022, 7, 1)) is None
+def test_year_ticks_fall_between_the_stops_around_each_new_year(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    ticks = dict(year_ticks(stops))
+    assert sorted(ticks) == list(range(2014, 2027))
+    # 2014 begins 275 of the 334 days from 1 April 2013 (stop 0) to 1 March 2014 (stop 1)
+    assert ticks[2014] == pytest.approx((275 / 334) / (len(stops) - 1))
+    assert sorted(ticks.values()) == list(ticks.values())  # in order along the track
+
+
+def test_page_keys_move_at_least_a_year_to_a_stop(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    assert year_step(stops, dt.date(2021, 4, 1), -1) == dt.date(2016, 4, 1)
+    assert year_step(stops, dt.date(2016, 4, 1), 1) == dt.date(2021, 4, 1)
+    assert year_step(stops, dt.date(2013, 4, 1), -1) == dt.date(2013, 4, 1)  # the first stop
+    assert year_step(stops, dt.date(2022, 7, 1), 1) == TODAY
+
+
+def test_page_keys_move_the_slider_they_were_pressed_on(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    session = {"date": "2021-04-01", "diff_from": "2016-04-01"}
+    page_state.go_a_year(session, stops, "diff_from", -1)
+    page_state.go_a_year(session, stops, "date", 1)
+    assert (session["goto_from"], session["goto"], session["playing"]) == (
+        "2015-04-01", "2022-07-01", False)
+
+
+def key_presses(stops, start: dt.date, goal: dt.date) -> int:
+    """The fewest slider keys (arrows, PageUp/PageDown, Home/End) from ``start`` to ``goal``."""
+    days = [s.day for s in stops]
+    seen, frontier, presses = {start}, [start], 0
+    while goal not in seen:
+        presses += 1
+        reached = set()
+        for day in frontier:
+            i = days.index(day)
+            reached |= {days[max(i - 1, 0)], days[min(i + 1, len(days) - 1)], days[0],
+                        days[-1], year_step(stops, day, 1), year_step(stops, day, -1)}
+        frontier = sorted(reached - seen)
+        seen |= reached
+    return presses
+
+
+def test_from_the_default_date_the_2021_merger_is_at_most_5_key_presses_away():
+    bundled = dataset_loader.load(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    stops = story_stops(bundled, today=TODAY)
+    start = page_state.default_day(stops)
+    assert start == dt.date(2025, 10, 1)
+    assert key_presses(stops, start, dt.date(2021, 4, 1)) == 4  # PgDn, PgDn, ←, ←
+
+
+def test_default_day_is_the_latest_named_snapshot(dataset):
+    assert page_state.default_day(story_stops(dataset, today=TODAY)) == dt.date(2021, 4, 1)
+
+
+def test_play_steps_to_the_next_stop_and_stops_at_the_end(dataset):
+    stops = story_stops(dataset, today=TODAY)
+    assert page_state.step(stops, dt.date(2021, 4, 1)) == dt.date(2022, 7, 1)
+    assert page_state.step(stops, dt.date(2021, 4, 10)) == dt.date(2022, 7, 1)
+    assert page_state.step(stops, dt.date(2021, 4, 1), -1) == dt.date(2016, 4, 1)
+    assert page_state.step(stops, TODAY) is None
+
+
+def test_a_typed_date_moves_the_slider_and_a_bad_one_says_why():
+    session = {"typed_date": "2016-03", "extra_days": ()}
+    page_state.go_to_typed(session)
+    assert (session["goto"], session["extra_days"], session["typed_error"]) == (
+        "2016-03-01", (dt.date(2016, 3, 1),), "")
+    session = {"typed_date": "31/03/2016", "extra_days": ()}
+    page_state.go_to_typed(session)
+    assert "goto" not in session
+    assert session["typed_error"] == ("'31/03/2016' is not a date (write YYYY-MM-DD, YYYY-MM "
+                                      "or YYYY)")
 
 
 # -- links --------------------------------------------------------------------------------
@@ -98,6 +169,18 @@ def test_bad_parts_of_a_link_are_ignored_with_one_warning_each(dataset):
         "the link's focus 'nope' is no organisation id or ODS code in this data file",
         "the link's kinds names an unknown kind 'Planet'",
     ]
+
+
+def test_a_link_naming_only_unknown_kinds_or_types_keeps_every_one(dataset):
+    state, warnings = page_state.from_query_params(
+        {"kinds": "Foo", "types": "BAR,OVERSEES", "org": "nobody", "date": "2015-01-01"},
+        dataset)
+    assert state == page_state.ViewState(date=dt.date(2015, 1, 1), kinds=None,
+                                         types=frozenset({"OVERSEES"}))
+    assert warnings == [
+        "the link's kinds names an unknown kind 'Foo'",
+        "the link's types names an unknown relationship type 'BAR'",
+        "the link's org 'nobody' is no organisation id or ODS code in this data file"]
 
 
 def test_a_month_in_a_link_opens_on_its_first_day(dataset):
@@ -138,19 +221,26 @@ def test_widget_values_with_every_kind_ticked_mean_no_filter(dataset):
 
 def test_the_view_at_a_date_shows_what_existed_with_its_names(graph, dataset, stops):
     shown = view.view(graph, page_state.ViewState(date=dt.date(2015, 1, 1)), stops)
-    rows = view.organisation_rows(shown.scene, dataset)
-    assert [(r["id"], r["name"]) for r in rows] == [
-        ("ccg-north", "North CCG"), ("reg-old", "Old Regulator"), ("ccg-south", "South CCG"),
-        ("hospital", "Testshire General Hospital Trust")]
-    assert [(r["from"], r["relationship"], r["to"])
-            for r in view.relationship_rows(shown.scene, dataset)] == [
-        ("North CCG", "commissions", "Testshire General Hospital Trust"),
-        ("Old Regulator", "oversees", "Testshire General Hospital Trust")]
+    cited = twin.scene_citations(shown.scene, dataset)
+    rows = twin.organisation_rows(shown.scene, dataset, cited)
+    assert [(r["id"], r["name"], r["dates"], r["sources"]) for r in rows] == [
+        ("ccg-north", "North CCG", "from 1 April 2013 until 31 March 2021", "1"),
+        ("reg-old", "Old Regulator", "from 1 April 2013 until 31 March 2016", "1"),
+        ("ccg-south", "South CCG", "from 1 April 2013 until 31 March 2021", "1"),
+        ("hospital", "Testshire General Hospital Trust", "from 1 April 2013", "1")]
+    assert [(r["from"], r["relationship"], r["to"], r["dates"])
+            for r in twin.relationship_rows(shown.scene, dataset, cited)] == [
+        ("North CCG", "commissions", "Testshire General Hospital Trust",
+         "from 1 April 2013 until 31 March 2021"),  # clipped to the CCG's end
+        ("Old Regulator", "oversees", "Testshire General Hospital Trust",
+         "from 1 April 2013 until 31 March 2016")]
+    assert [e.title for e in cited.entries] == ["Article A"]
 
 
 def test_the_merger_shows_its_predecessors_as_ghosts(graph, dataset, stops):
     shown = view.view(graph, page_state.ViewState(date=dt.date(2021, 4, 1)), stops)
-    states = {r["id"]: r["shown as"] for r in view.organisation_rows(shown.scene, dataset)}
+    rows = twin.organisation_rows(shown.scene, dataset, twin.scene_citations(shown.scene, dataset))
+    states = {r["id"]: r["shown as"] for r in rows}
     assert states == {"ccg-all": "in force", "reg-new": "in force", "hospital": "in force",
                       "ccg-north": "ended recently", "ccg-south": "ended recently"}
     assert [e["label"] for e in shown.graph_data["legend"]["states"]] == ["ended recently"]
@@ -176,23 +266,48 @@ def test_change_paragraph_since_the_previous_snapshot(graph, stops):
     text = describe.change_paragraph(graph, stops, dt.date(2021, 4, 1))
     assert text == (
         "Since the snapshot “The new system starts” (1 April 2013), by 1 April 2021: "
-        "2 organisations began (All Testshire CCG and New Regulator); 3 ended (North CCG, "
-        "Old Regulator and South CCG); 1 was renamed (Testshire General Hospital Trust is now "
-        "Testshire Hospitals Trust); 2 relationships began and 2 ended.")
+        "2 organisations began (New Regulator from 1 April 2016 and All Testshire CCG from "
+        "1 April 2021); 3 ended (Old Regulator until 31 March 2016, North CCG until 31 March "
+        "2021 and South CCG until 31 March 2021); 1 name changed (Testshire General Hospital "
+        "Trust became Testshire Hospitals Trust from April 2015); 3 mergers or successions "
+        "(Old Regulator succeeded by New Regulator on 1 April 2016, North CCG merged into All "
+        "Testshire CCG on 1 April 2021 and South CCG merged into All Testshire CCG on 1 April "
+        "2021); 2 relationships began and 2 ended.")
     assert describe.change_paragraph(graph, stops, dt.date(2013, 4, 1)).endswith(
         "no earlier snapshot to compare with.")
 
 
-def test_change_lines_list_each_change_of_a_diff(graph):
-    assert describe.change_lines(graph, dt.date(2020, 1, 1), dt.date(2021, 4, 1)) == [
-        "+ began: All Testshire CCG",
-        "− ended: North CCG",
-        "− ended: South CCG",
-        "→ North CCG merged into All Testshire CCG (1 April 2021)",
-        "→ South CCG merged into All Testshire CCG (1 April 2021)",
-        "+ All Testshire CCG commissions Testshire Hospitals Trust",
-        "− North CCG commissions Testshire Hospitals Trust",
-    ]
+def test_the_compare_list_gives_dates_names_on_the_day_and_sources(graph, dataset):
+    sections, cited = twin.compare_list(describe.changes(graph, "2020-01-01", "2021-04-01"),
+                                        dataset)
+    assert [(s.title, [(line.text, line.numbers) for line in s.lines]) for s in sections] == [
+        ("Organisations that began (1)",
+         [("+ began: All Testshire CCG (from 1 April 2021)", (1,))]),
+        ("Organisations that ended (2)",
+         [("− ended: North CCG (until 31 March 2021)", (2,)),
+          ("− ended: South CCG (until 31 March 2021)", (2,))]),
+        ("Mergers and successions (2)",
+         [("→ North CCG merged into All Testshire CCG (on 1 April 2021)", (1,)),
+          ("→ South CCG merged into All Testshire CCG (on 1 April 2021)", (1,))]),
+        ("Relationships that began (1)",
+         [("+ All Testshire CCG commissions Testshire Hospitals Trust (from 1 April 2021 until "
+           "30 June 2022, the last day of All Testshire CCG)", (1,))]),
+        ("Relationships that ended (1)",
+         [("− North CCG commissions Testshire Hospitals Trust (from 1 April 2013 until 31 "
+           "March 2021, the last day of North CCG)", (2,))])]
+    assert [(e.number, e.title, e.about) for e in cited.entries] == [
+        (1, "Article B", "2020"), (2, "Article A", "Testshire News, March 2014")]
+
+
+def test_compare_with_the_later_date_first_swaps_them_and_says_so(graph):
+    found = describe.changes(graph, "2022-08-01", "2013-06-01")
+    assert (found.a, found.b, found.swapped) == (dt.date(2013, 6, 1), dt.date(2022, 8, 1), True)
+    assert found.heading == ("Changes from 1 June 2013 to 1 August 2022 (the later date was "
+                             "given first, so the dates are swapped)")
+    assert describe.comparison_paragraph(found).startswith(
+        "The later date was given first, so the dates are swapped. From 1 June 2013 to 1 "
+        "August 2022: 2 organisations began (New Regulator from 1 April 2016 and ")
+    assert "+ began: Old Regulator" not in [c.text for c in found.items]
 
 
 def test_events_oldest_first_with_month_precision_kept(dataset):
@@ -208,26 +323,86 @@ def test_events_oldest_first_with_month_precision_kept(dataset):
 def test_details_of_a_merged_commissioner(graph):
     info = details.details(graph, "ccg-all", dt.date(2021, 6, 1))
     assert info.name == "All Testshire CCG" and info.kind == "Clinical commissioning group"
-    assert info.lifetime == "from 1 April 2021 (exact day) to 1 July 2022 (exact day)"
-    assert info.ods_code == "99X" and info.exists
-    assert [r.text for r in info.relationships] == ["commissions → Testshire Hospitals Trust"]
-    assert info.lineage == (
-        "↑ North CCG (merged into, 1 April 2021)",
-        "↑ South CCG (merged into, 1 April 2021)",
-        "● All Testshire CCG (1 April 2021 to 1 July 2022)",
-        "↓ Testshire ICB (succeeded by, 1 July 2022)")
-    assert [(s.id, s.title, s.published) for s in info.sources] == [("src-b", "Article B", "2020")]
+    assert [line.text for line in info.summary] == [
+        "Clinical commissioning group, from 1 April 2021 until 30 June 2022", "ODS code 99X"]
+    assert [r.line.text for r in info.relationships] == [
+        "commissions → Testshire Hospitals Trust (from 1 April 2021 until 30 June 2022)"]
+    assert [(line.text, line.numbers) for line in info.lineage] == [
+        ("↑ North CCG (merged into, on 1 April 2021)", (1,)),
+        ("↑ South CCG (merged into, on 1 April 2021)", (1,)),
+        ("● All Testshire CCG (from 1 April 2021 until 30 June 2022)", (1,)),
+        ("↓ Testshire ICB (succeeded by, on 1 July 2022)", (1,))]
+    assert [(s.number, s.id, s.title, s.published) for s in info.sources] == [
+        (1, "src-b", "Article B", "2020")]
 
 
 def test_details_keep_the_name_history_and_month_precision(graph):
     info = details.details(graph, "hospital", dt.date(2014, 1, 1))
     assert info.name == "Testshire General Hospital Trust"
-    assert info.names == ("Testshire General Hospital Trust: 1 April 2013 to April 2015",
-                          "Testshire Hospitals Trust: April 2015 onwards")
-    assert [r.text for r in info.relationships] == [
-        "North CCG commissions → this", "Old Regulator oversees → this"]
+    assert [line.text for line in info.names] == [
+        "Testshire General Hospital Trust: from 1 April 2013 until March 2015",
+        "Testshire Hospitals Trust: from April 2015"]
+    assert [(r.line.text, r.line.numbers) for r in info.relationships] == [
+        ("North CCG commissions → this (from 1 April 2013 until 31 March 2021)", (1,)),
+        ("Old Regulator oversees → this (from 1 April 2013 until 31 March 2016)", (1,))]
     assert [(s.title, s.publisher, s.published, s.url) for s in info.sources] == [
         ("Article A", "Testshire News", "March 2014", "https://example.org/a")]
+    assert info.sources[0].markdown == (
+        "\\[1\\] [Article A](https://example.org/a) — Testshire News, March 2014")
+    assert info.relationships[0].line.markdown.endswith(
+        ' [\\[1\\]](https://example.org/a "Article A · Testshire News, March 2014")')
+
+
+def test_a_period_with_no_recorded_name_says_so_and_shows_the_later_name():
+    bundled = view.load_graph(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    info = details.details(bundled, "mk-hospital", dt.date(1995, 1, 1))
+    assert [line.text for line in info.names] == [
+        "No name recorded: from 1 April 1992 until September 2007 (known later as Milton "
+        "Keynes Hospital NHS Foundation Trust)",
+        "Milton Keynes Hospital NHS Foundation Trust: from October 2007 until March 2015",
+        "Milton Keynes University Hospital NHS Foundation Trust: from April 2015"]
+    assert info.name == "known later as Milton Keynes Hospital NHS Foundation Trust"
+    assert "Its name on 1 January 1995 is not recorded; it is known later as Milton Keynes " \
+           "Hospital NHS Foundation Trust." in [line.text for line in info.summary]
+    shown = view.view(bundled, page_state.ViewState(date=dt.date(1995, 1, 1)),
+                      story_stops(bundled.graph["dataset"], today=TODAY, all_time=True))
+    labels = {n["id"]: n["title"].splitlines()[0] for n in shown.graph_data["nodes"]}
+    assert labels["bedfordshire-hospitals"] == (
+        "known later as Luton and Dunstable University Hospital NHS Foundation Trust")
+    found = [c.text for c in describe.changes(bundled, "1995-01-01", "2016-01-01").items]
+    assert ("✎ name first recorded: Milton Keynes Hospital NHS Foundation Trust, then renamed "
+            "Milton Keynes University Hospital NHS Foundation Trust (from April 2015; no earlier "
+            "name recorded)") in found
+
+
+def test_no_details_text_holds_a_path_on_the_server():
+    bundled = view.load_graph(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    folder = str(Path(bundled.graph["dataset"].path).parent)
+    for org_id in ("blmk-ccg", "mk-hospital", "monitor"):
+        info = details.details(bundled, org_id, dt.date(2021, 4, 1))
+        text = repr(info)
+        assert folder not in text and "/work" not in text and "ods/" not in text
+
+
+def test_tooltips_give_names_on_the_day_last_days_roles_and_source_numbers(graph, stops):
+    shown = view.view(graph, page_state.ViewState(date=dt.date(2015, 1, 1)), stops)
+    edges = {e["id"]: e["title"] for e in shown.graph_data["edges"]}
+    assert edges["ccg-north|COMMISSIONS|hospital|1"] == (
+        "North CCG commissions Testshire General Hospital Trust\n"
+        "from 1 April 2013 until 31 March 2021\n"  # open in the data: it ends with the CCG
+        "Sources (listed under the graph):\n1")
+    nodes = {n["id"]: n["title"] for n in shown.graph_data["nodes"]}
+    assert nodes["reg-old"] == ("Old Regulator\nRegulator\nfrom 1 April 2013 until 31 March "
+                                "2016\nSources (listed under the graph):\n1")
+    bundled = view.load_graph(Path(__file__).parent.parent / "data" / "orgs.yaml")
+    shown = view.view(bundled, page_state.ViewState(date=dt.date(2023, 1, 1)),
+                      story_stops(bundled.graph["dataset"], today=TODAY))
+    edges = {e["id"]: e["title"].splitlines() for e in shown.graph_data["edges"]}
+    numbers = {s: n for n, s in enumerate(shown.scene.sources, 1)}
+    assert edges["felicity-cox|HOLDS_ROLE|blmk-icb|1"] == [
+        "Felicity Cox holds role at NHS Bedfordshire, Luton and Milton Keynes Integrated Care "
+        "Board as Chief Executive", "from 1 July 2022", "Sources (listed under the graph):",
+        str(numbers["bedfordindependent-2022-07-01-icb"])]
 
 
 def test_the_pickers_list_former_names_so_typing_one_finds_the_organisation(dataset):

@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.core.dates import PartialDate
-from graph.core.model import Area, Dataset, Kind, Organisation, Relationship, RelationshipType
+from graph.core.describe import changes
+from graph.core.model import (
+    Area,
+    Dataset,
+    FormerName,
+    Kind,
+    Organisation,
+    Relationship,
+    RelationshipType,
+)
 from graph.core.temporal import (
     apply_diff,
     at,
@@ -112,9 +121,10 @@ def datasets(draw: st.DrawFn) -> Dataset:
         valid_from = bounds[0] if draw(st.booleans()) else None
         valid_to = bounds[-1] if len(bounds) == 2 and draw(st.booleans()) else None
         former = ()
-        if valid_to is None and draw(st.booleans()):
-            from graph.core.model import FormerName
-            former = (FormerName(f"old name {i}", draw(partial_dates())),)
+        if valid_to is None and draw(st.booleans()):  # a former name, maybe with its own start
+            named = sorted({draw(partial_dates()) for _ in range(2)}, key=lambda d: d.start)
+            since = named[0] if named[0].start < named[-1].start and draw(st.booleans()) else None
+            former = (FormerName(f"old name {i}", named[-1], since),)
         kind = draw(st.sampled_from(["K", "K", "P"]))  # P: present only while related
         organisations[f"o{i}"] = Organisation(f"o{i}", f"Org {i}", kind, valid_from, valid_to,
                                               former)
@@ -139,6 +149,41 @@ days = st.integers(0, 16 * 365).map(lambda n: START + dt.timedelta(days=n))
 def test_applying_diff_a_b_to_at_a_gives_at_b(dataset: Dataset, a: dt.date, b: dt.date) -> None:
     graph = build_graph(dataset)
     assert apply_diff(at(graph, a), diff(graph, a, b)) == at(graph, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(datasets(), days, days)
+def test_every_line_of_a_description_is_dated_between_the_dates_compared(
+        dataset: Dataset, a: dt.date, b: dt.date) -> None:
+    """Each change is dated on the very day it happened, between the two dates (a start is its
+    first day, an end the first day after), and names things as they were that day."""
+    graph = build_graph(dataset)
+    found = changes(graph, a, b)
+    low, high = sorted((a, b))
+    assert (found.a, found.b, found.swapped) == (low, high, a > b)
+    one_day = dt.timedelta(days=1)
+    for item in found.items:
+        day = item.day.start
+        assert low < day <= high
+        before, on = at(graph, day - one_day), at(graph, day)
+        if item.section == "began":
+            assert item.id not in before.organisations
+            assert on.organisations[item.id] == item.name
+        elif item.section == "ended":
+            assert before.organisations[item.id] == item.name
+            assert item.id not in on.organisations
+        elif item.section == "renamed":
+            assert before.organisations[item.id] != item.name == on.organisations[item.id]
+        elif item.section == "relationship began":
+            assert item.id in on.relationships - before.relationships
+            assert item.effective_from == item.day
+        else:
+            assert item.section == "relationship ended"
+            assert item.id in before.relationships - on.relationships
+            assert item.effective_to == item.day
+    assert len(found.items) == sum(map(len, (
+        (change := diff(graph, low, high)).added, change.removed, change.renamed,
+        change.relationships_added, change.relationships_removed, change.lineage)))
 
 
 @settings(max_examples=150, deadline=None)

@@ -68,7 +68,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     a, b = date_argument(args.date_a), date_argument(args.date_b)
     if args.format == "json":
         relationships = {r.id: r for r in dataset.relationships}
-        print_json(serialize.diff_json(temporal.diff(graph, a, b), relationships))
+        print_json(serialize.diff_json(describe.changes(graph, a, b), relationships))
         return 0
     print("\n".join(describe.diff_text(graph, a, b)))
     return 0

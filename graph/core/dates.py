@@ -108,3 +108,29 @@ def words(value: PartialDate | dt.date | None, fallback: str = "") -> str:
     if isinstance(value, dt.date):
         value = PartialDate.of(value)
     return value.words()
+
+
+def last_day(valid_to: PartialDate) -> PartialDate:
+    """The last day (or month, or year) in force before an exclusive end: ``2021-04-01`` gives
+    31 March 2021, ``2015-04`` March 2015 and ``2018`` 2017, so a reader never mistakes the
+    first day *out* of force for the last day in it."""
+    if valid_to.day:
+        return PartialDate.of(valid_to.start - dt.timedelta(days=1))
+    if valid_to.month:
+        before = valid_to.start - dt.timedelta(days=1)
+        return PartialDate(before.year, before.month)
+    return PartialDate(valid_to.year - 1)
+
+
+def until(valid_to: PartialDate) -> str:
+    """An exclusive end in words, as its last day: 'until 31 March 2021', 'until March 2015'."""
+    return f"until {last_day(valid_to).words()}"
+
+
+def span(valid_from: PartialDate | None, valid_to: PartialDate | None,
+         open_text: str = "") -> str:
+    """A period in words with its last day, never its exclusive end: 'from 1 April 2013 until
+    31 March 2021', 'from October 2007', 'until March 2015'; ``open_text`` when both are open."""
+    parts = ([f"from {valid_from.words()}"] if valid_from else []) + (
+        [until(valid_to)] if valid_to else [])
+    return " ".join(parts) or open_text

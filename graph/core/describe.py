@@ -1,17 +1,252 @@
-"""Change and lineage in words, one module for the page and the CLI: the paragraph under the
-graph, the compare list, ``diff`` and ``lineage`` as text, and the details' family tree."""
+"""Change and lineage in words: one description for the CLI and the page.
+
+``changes(graph, a, b)`` is the record of what changed between two days: one ``Change`` per
+organisation that began, ended or was renamed, per merger or succession and per relationship
+that began or ended. Each carries the day it is about, the names as they were on that day (an
+ended relationship: its last day in force; a begun one: its first), its sources and, for a
+relationship that ended with one of its ends, the organisation that ceased. ``python -m graph
+diff`` (text and JSON, see ``graph.core.serialize``), the page's compare list and the paragraph
+under the graph are all rendered from these items, so they cannot disagree.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.core import temporal
-from graph.core.dates import words
-from graph.core.model import Relationship
+from graph.core.dates import PartialDate, as_day, span, until, words
+from graph.core.model import Dataset, Organisation, Relationship, effective_span
 from graph.core.stops import Stop, previous_snapshot
 from graph.core.temporal import DateLike
+
+# the sections of a description, in the order they are listed
+SECTIONS = {"began": "Organisations that began", "ended": "Organisations that ended",
+            "renamed": "Names that changed", "lineage": "Mergers and successions",
+            "relationship began": "Relationships that began",
+            "relationship ended": "Relationships that ended"}
+_ONE_DAY = dt.timedelta(days=1)
+_KEPT = 16  # descriptions kept per graph
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a description of change."""
+
+    section: str  # a key of SECTIONS
+    id: str  # the organisation's or relationship's id
+    text: str  # the line as read, e.g. "− ended: North CCG (until 31 March 2021)"
+    day: PartialDate  # what the line is about: a first day, an exclusive end, a rename, a merger
+    what: str  # the line's words without marker and dates: "North CCG merged into ..."
+    when: str  # its dates: "on 1 April 2021", "from 1 April 2013 until 31 March 2021, ..."
+    sources: tuple[str, ...] = ()
+    name: str = ""  # an organisation's name as on ``day`` (renamed: the new name)
+    former: str | None = None  # renamed: the name before (None: not recorded)
+    effective_from: PartialDate | None = None  # relationships: when really in force,
+    effective_to: PartialDate | None = None  # clipped to their ends' lifetimes (end exclusive)
+    ceased: tuple[str, ...] = ()  # ended early: the organisations whose end ended it
+    ceased_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from ``a`` to ``b`` (``a`` the earlier day; ``swapped`` when the later one
+    was given first)."""
+
+    a: dt.date
+    b: dt.date
+    swapped: bool
+    items: tuple[Change, ...]
+
+    def section(self, name: str) -> tuple[Change, ...]:
+        return tuple(c for c in self.items if c.section == name)
+
+    @property
+    def heading(self) -> str:
+        text = f"Changes from {words(self.a)} to {words(self.b)}"
+        if self.swapped:
+            text += " (the later date was given first, so the dates are swapped)"
+        return text
+
+
+def changes(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> Changes:
+    """Everything that changed between two days, each change with its dates, names and sources.
+    Given the later day first, the days are swapped (and ``swapped`` says so).
+
+    The last few answers are kept on the graph: the page asks again on every rerun (a click, a
+    tab) for the same two days."""
+    first, second = as_day(a), as_day(b)
+    kept = graph.graph.setdefault("described", {})
+    key = (first, second)
+    if key not in kept:
+        kept[key] = _changes(graph, min(key), max(key), swapped=first > second)
+        while len(kept) > _KEPT:
+            kept.pop(next(iter(kept), None), None)  # the oldest (tolerant of another thread)
+    return kept[key]
+
+
+def _changes(graph: nx.MultiDiGraph, first: dt.date, second: dt.date, swapped: bool) -> Changes:
+    dataset = temporal.dataset_of(graph)
+    change = temporal.diff(graph, first, second)
+    items: list[Change] = []
+    for org_id in change.added:
+        items.append(_organisation_began(graph, org_id, first, second))
+    for org_id in change.removed:
+        items.append(_organisation_ended(graph, org_id, first, second))
+    for org_id in change.renamed:
+        items.append(_renamed(temporal.organisation(graph, org_id), first, second))
+    types = dataset.relationship_types
+    for rel_id in change.lineage:
+        items.append(_lineage(dataset, temporal.relationship(graph, rel_id)))
+    for rel_id in change.relationships_added:
+        rel = temporal.relationship(graph, rel_id)
+        if not types[rel.type].lineage:
+            items.append(_relationship(dataset, rel, began=True))
+    for rel_id in change.relationships_removed:
+        items.append(_relationship(dataset, temporal.relationship(graph, rel_id), began=False))
+    order = list(SECTIONS)
+    items.sort(key=lambda c: (order.index(c.section), c.day.start, c.text))
+    return Changes(first, second, swapped, tuple(items))
+
+
+def _since(days: list[dt.date], holds: Callable[[dt.date], bool], b: dt.date) -> dt.date:
+    """The first day of the run of days up to ``b`` on which ``holds`` is true (true on ``b``,
+    false before the first of ``days``; it changes only on ``days``)."""
+    for day in reversed(days):
+        if not holds(day - _ONE_DAY):
+            return day
+    return b
+
+
+def _until(days: list[dt.date], holds: Callable[[dt.date], bool], b: dt.date) -> dt.date:
+    """The first of ``days`` on which ``holds`` (true on the earlier day) is false."""
+    return next((day for day in days if not holds(day)), b)
+
+
+def _as_written(day: dt.date, candidates: Iterable[PartialDate | None]) -> PartialDate:
+    """``day`` at the precision the data wrote it ("April 2015", not "1 April 2015")."""
+    return next((c for c in candidates if c is not None and c.start == day), PartialDate.of(day))
+
+
+def _presence(graph: nx.MultiDiGraph, org: Organisation) -> tuple[
+        Callable[[dt.date], bool], list[PartialDate | None]]:
+    """Whether an organisation exists on a day, worked out from its records as ``at`` does
+    (its lifetime; for a kind present only while related, also a relationship in force with
+    both ends alive), and the dates on which that can change."""
+    dataset = temporal.dataset_of(graph)
+    if not dataset.kinds[org.kind].while_related:
+        return org.exists_on, [org.valid_from, org.valid_to]
+    rels = [rel for _, _, rel in (*graph.out_edges(org.id, data="relationship"),
+                                  *graph.in_edges(org.id, data="relationship"))]
+    ends = [(rel, dataset.organisations[rel.source], dataset.organisations[rel.target])
+            for rel in rels]
+    dates = [org.valid_from, org.valid_to, *(d for rel, source, target in ends
+                                             for d in (rel.valid_from, rel.valid_to,
+                                                       source.valid_from, source.valid_to,
+                                                       target.valid_from, target.valid_to))]
+    return (lambda day: org.exists_on(day) and any(
+        rel.in_force_on(day) and source.exists_on(day) and target.exists_on(day)
+        for rel, source, target in ends)), dates
+
+
+def _days(dates: list[PartialDate | None], a: dt.date, b: dt.date) -> list[dt.date]:
+    return sorted({d.start for d in dates if d is not None and a < d.start <= b})
+
+
+def _organisation_began(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
+    org = temporal.organisation(graph, org_id)
+    present, dates = _presence(graph, org)
+    first = _as_written(_since(_days(dates, a, b), present, b), dates)
+    name, when = org.name_at(first.start), f"from {first.words()}"
+    return Change("began", org_id, f"+ began: {name} ({when})", first, name, when, org.sources,
+                  name)
+
+
+def _organisation_ended(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
+    org = temporal.organisation(graph, org_id)
+    present, dates = _presence(graph, org)
+    end = _as_written(_until(_days(dates, a, b), present, b), dates)
+    name, when = org.name_at(end.start - _ONE_DAY), until(end)
+    return Change("ended", org_id, f"− ended: {name} ({when})", end, name, when, org.sources,
+                  name)
+
+
+def _renamed(org: Organisation, a: dt.date, b: dt.date) -> Change:
+    """The name on ``b`` and the day it took effect (the first day, after ``a``, of the run of
+    days with that name)."""
+    new = org.name_at(b)
+    dates = [d for p in org.name_periods for d in (p.valid_from, p.valid_to)]
+    began = _since(_days(dates, a, b), lambda day: org.name_at(day) == new, b)
+    when = _as_written(began, dates)
+    former = org.recorded_name_at(a)
+    if former is None:  # on ``a`` the data records no name
+        recorded = org.name_period(a).later
+        named = new if recorded == new else f"{recorded}, then renamed {new}"
+        what, words_when = f"{named} first recorded", f"from {when.words()}"
+        text = f"✎ name first recorded: {named} ({words_when}; no earlier name recorded)"
+    else:
+        what, words_when = f"{former} became {new}", f"from {when.words()}"
+        text = f"✎ renamed: {former} → {new} ({words_when})"
+    return Change("renamed", org.id, text, when, what, words_when, org.sources, new, former)
+
+
+def _lineage(dataset: Dataset, rel: Relationship) -> Change:
+    """A merger or succession: the predecessor named as on its last day, the successor as on
+    the take-over day."""
+    day = rel.valid_from
+    before = dataset.organisations[rel.source].name_at(day.start - _ONE_DAY)
+    after = dataset.organisations[rel.target].name_at(day.start)
+    what = f"{before} {dataset.relationship_types[rel.type].label} {after}"
+    return Change("lineage", rel.id, f"→ {what} (on {day.words()})", day, what,
+                  f"on {day.words()}", rel.sources, effective_from=day)
+
+
+def _relationship(dataset: Dataset, rel: Relationship, began: bool) -> Change:
+    """A relationship that began (named as on its first day) or ended (named as on its last
+    day, with why when it ended before its own ``valid_to``: one of its ends ceased)."""
+    first, after = effective_span(rel, dataset)
+    ceased = _ceased(dataset, rel, after)
+    day = first if began else after
+    on = day.start if began else day.start - _ONE_DAY
+    source, target = (dataset.organisations[i].name_at(on) for i in (rel.source, rel.target))
+    ceased_names = tuple(dataset.organisations[i].name_at(after.start - _ONE_DAY) for i in ceased)
+    when = span(first, after, "at every date in the data")
+    if ceased:
+        when += ", the last day of " + " and of ".join(ceased_names)
+    role = f" as {rel.role}" if rel.role else ""
+    what = f"{source} {dataset.relationship_types[rel.type].label} {target}{role}"
+    return Change("relationship began" if began else "relationship ended", rel.id,
+                  f"{'+' if began else '−'} {what} ({when})", day, what, when, rel.sources,
+                  effective_from=first, effective_to=after, ceased=ceased,
+                  ceased_names=ceased_names)
+
+
+def _ceased(dataset: Dataset, rel: Relationship, after: PartialDate | None) -> tuple[str, ...]:
+    """The ends whose end ended a relationship before its own ``valid_to`` (or open end)."""
+    if after is None or (rel.valid_to is not None and rel.valid_to.start <= after.start):
+        return ()
+    ends = dict.fromkeys((rel.source, rel.target))
+    return tuple(i for i in ends if (end := dataset.organisations[i].valid_to) is not None
+                 and end.start == after.start)
+
+
+# -- renderings: text lines, the paragraph -----------------------------------------------------
+
+def diff_text(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> list[str]:
+    """``python -m graph diff`` as text: the heading, then each section with its count and its
+    lines (the page's compare list, word for word), each followed by its sources' ids."""
+    found = changes(graph, a, b)
+    lines = [found.heading]
+    for section, title in SECTIONS.items():
+        items = found.section(section)
+        lines.append(f"{title} ({len(items)})")
+        lines.extend(f"  {c.text} [sources: {', '.join(c.sources) or 'none'}]" for c in items)
+        if not items:
+            lines.append("  (none)")
+    return lines
 
 
 def _list(names: list[str], limit: int = 6) -> str:
@@ -26,84 +261,55 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def summary(found: Changes, opening: str) -> str:
+    """The changes as one paragraph after ``opening`` (names as on each change's day)."""
+    began, ended = found.section("began"), found.section("ended")
+    renamed, merged = found.section("renamed"), found.section("lineage")
+    parts = []
+    for items, one, many in ((began, "organisation began", "organisations began"),
+                             (ended, "ended", "ended"),
+                             (renamed, "name changed", "names changed"),
+                             (merged, "merger or succession", "mergers or successions")):
+        if items:
+            parts.append(f"{_count(len(items), one, many)} ("
+                         + _list([f"{c.what} {c.when}" for c in items]) + ")")
+    added = len(found.section("relationship began"))
+    removed = len(found.section("relationship ended"))
+    if added or removed:
+        parts.append(f"{_count(added, 'relationship', 'relationships')} began and "
+                     f"{removed} ended")
+    if not parts:
+        return f"{opening}, nothing in the data changed."
+    return f"{opening}: " + "; ".join(parts) + "."
+
+
 def change_paragraph(graph: nx.MultiDiGraph, stops: tuple[Stop, ...], day: dt.date) -> str:
     """One paragraph: what changed from the previous named snapshot to ``day``."""
     previous = previous_snapshot(stops, day)
     if previous is None:
         return (f"{words(day)} is at or before the first named snapshot, so there is no "
                 f"earlier snapshot to compare with.")
-    change = temporal.diff(graph, previous.day, day)
-    since = f"Since the snapshot “{previous.snapshot.title}” ({words(previous.snapshot.date)})"
-    parts = []
-    if change.added:
-        parts.append(f"{_count(len(change.added), 'organisation began', 'organisations began')}"
-                     f" ({_list(sorted(change.added.values()))})")
-    if change.removed:
-        parts.append(f"{_count(len(change.removed), 'ended', 'ended')}"
-                     f" ({_list(sorted(change.removed.values()))})")
-    if change.renamed:
-        parts.append(f"{_count(len(change.renamed), 'was renamed', 'were renamed')} ("
-                     + _list([f"{old} is now {new}" for old, new
-                              in sorted(change.renamed.values())]) + ")")
-    added, removed = len(change.relationships_added), len(change.relationships_removed)
-    if added or removed:
-        parts.append(f"{_count(added, 'relationship', 'relationships')} began and "
-                     f"{removed} ended")
-    if not parts:
-        return f"{since}, nothing in the data has changed by {words(day)}."
-    return f"{since}, by {words(day)}: " + "; ".join(parts) + "."
+    since = (f"Since the snapshot “{previous.snapshot.title}” ({words(previous.snapshot.date)}),"
+             f" by {words(day)}")
+    return summary(changes(graph, previous.day, day), since)
 
 
-def change_lines(graph: nx.MultiDiGraph, a: dt.date, b: dt.date) -> list[str]:
-    """The diff of two dates as a text list, one change a line, beside the diff drawing."""
-    dataset = temporal.dataset_of(graph)
-    change = temporal.diff(graph, a, b)
-
-    def rel_text(rel_id: str) -> str:
-        r = temporal.relationship(graph, rel_id)
-        label = dataset.relationship_types[r.type].label
-        when = f" ({words(r.valid_from)})" if r.valid_from else ""
-        source, target = (dataset.organisations[i].name_at(b) for i in (r.source, r.target))
-        return f"{source} {label} {target}{when}"
-
-    lines = [f"+ began: {n}" for n in sorted(change.added.values())]
-    lines += [f"− ended: {n}" for n in sorted(change.removed.values())]
-    lines += [f"✎ renamed: {old} → {new}" for old, new in sorted(change.renamed.values())]
-    lines += [f"→ {rel_text(i)}" for i in change.lineage]
-    lines += [f"+ {rel_text(i)}" for i in sorted(change.relationships_added)
-              if i not in change.lineage]
-    lines += [f"− {rel_text(i)}" for i in sorted(change.relationships_removed)]
-    return lines
+def comparison_paragraph(found: Changes) -> str:
+    """The compare mode's paragraph: the same changes as its list."""
+    opening = f"From {words(found.a)} to {words(found.b)}"
+    if found.swapped:
+        opening = "The later date was given first, so the dates are swapped. " + opening
+    return summary(found, opening)
 
 
-def _relationship_text(r: Relationship) -> str:
-    span = f"from {words(r.valid_from)}" if r.valid_from else "open start"
-    if r.valid_to:
-        span += f" to {words(r.valid_to)}"
-    return f"{r.source} {r.type} {r.target} ({span})"
+# -- lineage -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class LineageLine:
+    """One step of an organisation's family tree in words, with its own sources."""
 
-def diff_text(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> list[str]:
-    """``python -m graph diff`` as text: a heading, then each section with its count."""
-    change = temporal.diff(graph, a, b)
-    rel = temporal.relationship
-    sections = [
-        ("Added organisations", [f"  + {i}  {n}" for i, n in sorted(change.added.items())]),
-        ("Removed organisations", [f"  - {i}  {n}" for i, n in sorted(change.removed.items())]),
-        ("Renamed", [f"  ~ {i}  {old} -> {new}"
-                     for i, (old, new) in sorted(change.renamed.items())]),
-        ("Relationships added", [f"  + {_relationship_text(rel(graph, i))}"
-                                 for i in sorted(change.relationships_added)]),
-        ("Relationships removed", [f"  - {_relationship_text(rel(graph, i))}"
-                                   for i in sorted(change.relationships_removed)]),
-        ("Lineage between the dates", [f"  > {_relationship_text(rel(graph, i))}"
-                                       for i in change.lineage]),
-    ]
-    lines = [f"Changes from {words(change.a)} to {words(change.b)}"]
-    for title, found in sections:
-        lines.append(f"{title} ({len(found)})")
-        lines.extend(found or ["  (none)"])
-    return lines
+    text: str
+    sources: tuple[str, ...]
 
 
 def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
@@ -115,27 +321,29 @@ def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
                                 ("Successors", found.successors, "->")):
         lines.append(f"{title} ({len(steps)}):")
         for s in steps:
-            when = words(s.date) or "date unknown"
             lines.append(f"  {'  ' * (s.depth - 1)}{arrow} {s.name} ({s.organisation}) "
-                         f"{s.type} on {when} [sources: {', '.join(s.sources) or 'none'}]")
+                         f"{s.type} on {words(s.date, 'date unknown')} "
+                         f"[sources: {', '.join(s.sources) or 'none'}]")
         if not steps:
             lines.append("  (none)")
     return lines
 
 
-def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[str, ...]:
-    """The family tree of an organisation as indented text lines: predecessors above it,
-    successors below, each with the relationship and its date."""
+def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[LineageLine, ...]:
+    """The family tree of an organisation: predecessors above it (↑), successors below (↓),
+    each step with its relationship, its date, the names as they were then and its sources."""
     types = temporal.dataset_of(graph).relationship_types
     found = temporal.lineage(graph, org_id)
     org = temporal.organisation(graph, org_id)
 
-    def line(s: temporal.LineageStep, arrow: str) -> str:
-        when = words(s.date, "date unknown")
-        return f"{'    ' * (s.depth - 1)}{arrow} {s.name} ({types[s.type].label}, {when})"
+    def line(s: temporal.LineageStep, backwards: bool) -> LineageLine:
+        when = f"on {s.date.words()}" if s.date else "date unknown"
+        text = (f"{'    ' * (s.depth - 1)}{'↑' if backwards else '↓'} "
+                f"{s.name} ({types[s.type].label}, {when})")
+        return LineageLine(text, s.sources)
 
-    lines = [line(s, "↑") for s in sorted(found.predecessors, key=lambda s: -s.depth)]
-    span = " to ".join(filter(None, [words(org.valid_from, "?"), words(org.valid_to)]))
-    lines.append(f"● {org.name} ({span})")
-    lines += [line(s, "↓") for s in found.successors]
+    lines = [line(s, True) for s in sorted(found.predecessors, key=lambda s: -s.depth)]
+    lines.append(LineageLine(f"● {org.name} ({span(org.valid_from, org.valid_to, 'open')})",
+                             org.sources))
+    lines += [line(s, False) for s in found.successors]
     return tuple(lines)

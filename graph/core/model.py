@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from graph.core.dates import PartialDate
 
@@ -44,6 +45,20 @@ class FormerName:
     name: str
     valid_to: PartialDate
     valid_from: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class NamePeriod:
+    """A stretch of an organisation's life under one name; ``name`` None where the data records
+    no name (before a former name's own ``valid_from``, say)."""
+
+    name: str | None
+    valid_from: PartialDate | None
+    valid_to: PartialDate | None
+    later: str = ""  # for a period with no recorded name: the next name the data records
+
+
+KNOWN_LATER = "known later as "
 
 
 def in_force(valid_from: PartialDate | None, valid_to: PartialDate | None, day: dt.date) -> bool:
@@ -89,12 +104,38 @@ class Organisation:
     sources: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
 
-    def name_at(self, day: dt.date) -> str:
-        """The name it had on ``day``: the earliest former name not yet ended, else ``name``."""
+    @cached_property
+    def name_periods(self) -> tuple[NamePeriod, ...]:
+        """Its names over time, oldest first, as the data gives them. A former name with its own
+        ``valid_from`` starts there, leaving the time before it with no recorded name (format 1:
+        without ``valid_from`` a former name runs from the end of the one before)."""
+        periods: list[NamePeriod] = []
+        start = self.valid_from
         for former in sorted(self.former_names, key=lambda f: f.valid_to.start):
-            if day < former.valid_to.start:
-                return former.name
-        return self.name
+            began = former.valid_from or start
+            if began is not None and (start is None or began.start > start.start):
+                periods.append(NamePeriod(None, start, began, former.name))
+            periods.append(NamePeriod(former.name, began, former.valid_to))
+            start = former.valid_to
+        periods.append(NamePeriod(self.name, start, self.valid_to))
+        return tuple(periods)
+
+    def name_period(self, day: dt.date) -> NamePeriod:
+        """The name period ``day`` falls in (the first one before its life, the last after)."""
+        for period in self.name_periods:
+            if period.valid_to is None or day < period.valid_to.start:
+                return period
+        return self.name_periods[-1]
+
+    def recorded_name_at(self, day: dt.date) -> str | None:
+        """The name the data records for ``day``, or None where it records none."""
+        return self.name_period(day).name
+
+    def name_at(self, day: dt.date) -> str:
+        """The name it had on ``day``; where the data records none, the next recorded name
+        marked as later: "known later as Milton Keynes Hospital NHS Foundation Trust"."""
+        period = self.name_period(day)
+        return period.name if period.name is not None else KNOWN_LATER + period.later
 
     def exists_on(self, day: dt.date) -> bool:
         return in_force(self.valid_from, self.valid_to, day)
@@ -167,12 +208,13 @@ class Dataset:
         return self.ods_index.get(id_or_code.upper())
 
     def dates(self) -> list[dt.date]:
-        """Every day the data names, sorted: lifetimes, relationships, snapshots, events.
-        Worked out once (the page asks on every rerun); the dataset never changes."""
+        """Every day the data names, sorted: lifetimes, names, relationships, snapshots,
+        events. Worked out once (the page asks on every rerun); the dataset never changes."""
         if self._dates:
             return list(self._dates)
         days: set[dt.date] = set()
-        for item in (*self.organisations.values(), *self.relationships):
+        for item in (*self.organisations.values(), *self.relationships,
+                     *(f for o in self.organisations.values() for f in o.former_names)):
             days.update(d.start for d in (item.valid_from, item.valid_to) if d)
         days.update(s.date.start for s in self.snapshots)
         days.update(e.date.start for e in self.events)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.core.describe import Change, Changes
 from graph.core.model import Event, Organisation, Relationship, Source
-from graph.core.temporal import Diff, Lineage, LineageStep
+from graph.core.temporal import Lineage, LineageStep
 
 
 def _iso(value: Any) -> str | None:
@@ -45,19 +46,36 @@ def event_json(event: Event) -> dict[str, Any]:
             "organisations": list(event.organisations), "sources": list(event.sources)}
 
 
-def diff_json(change: Diff, relationships: dict[str, Relationship]) -> dict[str, Any]:
-    def rels(ids: Any) -> list[dict[str, Any]]:
-        return [relationship_json(relationships[i]) for i in sorted(ids)]
+def diff_json(found: Changes, relationships: dict[str, Relationship]) -> dict[str, Any]:
+    """``python -m graph diff --format json``: the same change items as the text, each with its
+    line. Relationships added or removed carry ``effective_from``/``effective_to`` (when really
+    in force, clipped to their ends' lifetimes; the end exclusive like ``valid_to``) and, when one
+    of their ends ceased before their own ``valid_to``, ``end_reason``."""
+    def organisation(c: Change) -> dict[str, Any]:
+        dated = {"effective_from": c.day.iso()} if c.section == "began" else {
+            "effective_to": c.day.iso()}
+        return {"id": c.id, "name": c.name, **dated, "line": c.text, "sources": list(c.sources)}
+
+    def relationship(c: Change) -> dict[str, Any]:
+        record = {**relationship_json(relationships[c.id]),
+                  "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to),
+                  "line": c.text}
+        if c.ceased:
+            record["end_reason"] = {"ceased": list(c.ceased), "names": list(c.ceased_names)}
+        return record
 
     return {
-        "from": change.a.isoformat(), "to": change.b.isoformat(),
-        "added": [{"id": i, "name": n} for i, n in sorted(change.added.items())],
-        "removed": [{"id": i, "name": n} for i, n in sorted(change.removed.items())],
-        "renamed": [{"id": i, "from": old, "to": new}
-                    for i, (old, new) in sorted(change.renamed.items())],
-        "relationships_added": rels(change.relationships_added),
-        "relationships_removed": rels(change.relationships_removed),
-        "lineage": rels(change.lineage),
+        "from": found.a.isoformat(), "to": found.b.isoformat(), "swapped": found.swapped,
+        "added": [organisation(c) for c in found.section("began")],
+        "removed": [organisation(c) for c in found.section("ended")],
+        "renamed": [{"id": c.id, "from": c.former, "to": c.name, "date": c.day.iso(),
+                     "line": c.text, "sources": list(c.sources)}
+                    for c in found.section("renamed")],
+        "relationships_added": [relationship(c) for c in found.section("relationship began")],
+        "relationships_removed": [relationship(c)
+                                  for c in found.section("relationship ended")],
+        "lineage": [{**relationship_json(relationships[c.id]), "line": c.text}
+                    for c in found.section("lineage")],
     }
 
 

@@ -152,7 +152,7 @@ class LineageStep:
     """One lineage relationship met while walking from an organisation."""
 
     organisation: str  # the predecessor (walking back) or successor (walking forward)
-    name: str
+    name: str  # as on the step's day: a predecessor's last day, a successor's first
     other: str  # the organisation it leads to (or comes from)
     type: str
     date: PartialDate | None
@@ -186,8 +186,11 @@ def lineage(graph: nx.MultiDiGraph, org_id: str) -> Lineage:
                 if nxt in seen:
                     continue
                 seen.add(nxt)
-                steps.append(LineageStep(nxt, organisation(graph, nxt).name, current, r.type,
-                                         r.valid_from, r.sources, depth + 1))
+                org = organisation(graph, nxt)
+                name = org.name if r.valid_from is None else org.name_at(
+                    r.valid_from.start if forward else r.valid_from.start - dt.timedelta(days=1))
+                steps.append(LineageStep(nxt, name, current, r.type, r.valid_from, r.sources,
+                                         depth + 1))
                 queue.append((nxt, depth + 1))
         return tuple(steps)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.core.dates import PartialDate, as_day
+from graph.core.model import effective_span
 from graph.core.temporal import DateLike, at, dataset_of, diff, neighbourhood, relationship
 from graph.drawing.layout import layout
 
@@ -51,10 +52,11 @@ class SceneEdge:
     colour: str
     dashes: bool
     state: str = "current"  # current | ghost | added | ended | group
-    valid_from: PartialDate | None = None
+    valid_from: PartialDate | None = None  # when really in force: clipped to its ends' lives
     valid_to: PartialDate | None = None
     sources: tuple[str, ...] = ()
     count: int = 1
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
         colour, dashed = styles[rel.type]
         edges.append(SceneEdge(rel.id, rel.source, rel.target, rel.type,
                                STATE_COLOURS.get(state, colour), dashed or state == "ghost",
-                               state, rel.valid_from, rel.valid_to, rel.sources))
+                               state, *effective_span(rel, dataset), rel.sources,
+                               role=rel.role))
     nodes = []
     for org_id, name in names.items():
         org = dataset.organisations[org_id]

@@ -8,44 +8,61 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from graph.core.colours import safe_colour
-from graph.core.dates import words
+from graph.core.dates import span
 from graph.drawing.scene import STATE_COLOURS, Scene, SceneEdge, SceneNode
 
 STATE_LABELS = {"ghost": "ended recently", "added": "added", "ended": "ended",
                 "renamed": "renamed", "group": "group"}
 
 
-def node_tooltip(node: SceneNode, kind_label: str) -> str:
+def _sources_line(sources: tuple[str, ...], numbers: Mapping[str, int]) -> list[str]:
+    """The numbers of the sources in the view's list (under the graph), a few to a line."""
+    cited = ", ".join(str(n) for n in sorted(numbers[s] for s in sources if s in numbers))
+    return ["Sources (listed under the graph):", *textwrap.wrap(cited, 36)] if cited else []
+
+
+def node_tooltip(node: SceneNode, kind_label: str, numbers: Mapping[str, int] = {}) -> str:
+    """An organisation's name as on the date, its kind, its dates (last days, never an exclusive
+    end) and the numbers of its sources in the view's list."""
     lines = [node.name, kind_label]
     if node.former_name:
         lines.append(f"formerly {node.former_name}")
-    span = " to ".join(filter(None, [words(node.valid_from) or "?", words(node.valid_to)]))
     if node.state != "group":
-        lines.append(f"from {span}" if node.valid_to else f"from {words(node.valid_from) or '?'}")
+        lines.append(span(node.valid_from, node.valid_to, "no dates recorded"))
     if node.ods_code:
         lines.append(f"ODS code {node.ods_code}")
     if node.state in STATE_LABELS:
         lines.append(f"({STATE_LABELS[node.state]})")
-    return "\n".join(lines)
+    return "\n".join(lines + _sources_line(node.sources, numbers))
 
 
-def edge_tooltip(edge: SceneEdge, type_label: str) -> str:
-    span = words(edge.valid_from) or "open start"
-    if edge.valid_to:
-        span += f" to {words(edge.valid_to)}"
-    text = f"{type_label} ({span})"
+def edge_tooltip(edge: SceneEdge, type_label: str, numbers: Mapping[str, int] = {},
+                 names: Mapping[str, str] = {}) -> str:
+    """A relationship in words with its ends named as on the date, its role, its dates (last
+    days) and the numbers of its sources."""
+    said = type_label
+    if edge.source in names and edge.target in names:
+        said = f"{names[edge.source]} {type_label} {names[edge.target]}"
     if edge.count > 1:
-        text = f"{edge.count} × {text}"
-    return text
+        said = f"{edge.count} × {said}"
+    lines = [said + (f" as {edge.role}" if edge.role else "")]
+    if edge.state != "group":
+        lines.append(span(edge.valid_from, edge.valid_to, "at every date in the data"))
+    if edge.state in STATE_LABELS:
+        lines.append(f"({STATE_LABELS[edge.state]})")
+    return "\n".join(lines + _sources_line(edge.sources, numbers))
 
 
 def vis_data(scene: Scene) -> dict[str, Any]:
     """Nodes and edges for ``new vis.Network(container, data, options)``."""
     kind_labels = {k.id: k.label for k in scene.kinds}
     type_labels = {t.id: t.label for t in scene.types}
+    numbers = {source: n for n, source in enumerate(scene.sources, 1)}  # as listed under it
+    names = {node.id: node.name for node in scene.nodes}
     nodes = []
     for node in scene.nodes:
         border = STATE_COLOURS.get(node.state, node.colour)
@@ -53,7 +70,7 @@ def vis_data(scene: Scene) -> dict[str, Any]:
         if node.state == "renamed":
             label = f"✎ {label}"
         nodes.append({
-            "id": node.id, "label": label, "title": node_tooltip(node, kind_labels.get(node.kind, node.kind)),
+            "id": node.id, "label": label, "title": node_tooltip(node, kind_labels.get(node.kind, node.kind), numbers),
             "x": node.x, "y": node.y, "group": node.kind, "state": node.state,
             "shape": "box", "borderWidth": 4 if node.state in STATE_COLOURS else 1,
             "color": {"background": tint(node.colour), "border": border,
@@ -65,7 +82,7 @@ def vis_data(scene: Scene) -> dict[str, Any]:
     edges = [{
         "id": edge.id, "from": edge.source, "to": edge.target, "type": edge.type,
         **_arc_below(place.get(edge.source), place.get(edge.target)),
-        "title": edge_tooltip(edge, type_labels.get(edge.type, edge.type)),
+        "title": edge_tooltip(edge, type_labels.get(edge.type, edge.type), numbers, names),
         "arrows": "to", "dashes": edge.dashes, "state": edge.state,
         "color": {"color": edge.colour, "opacity": 0.4 if edge.state == "ghost" else 0.9},
         "width": 3 if edge.state in ("added", "ended") else 1.5,

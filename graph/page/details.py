@@ -1,113 +1,104 @@
-"""The details panel of one organisation: names over time, relationships at the date,
-lineage and the sources behind them."""
+"""The details panel of one organisation, in sections the reader opens: a summary, its
+relationships on the date, its lineage, its names over time and the numbered sources behind
+every line (each line carries its own numbers)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import networkx as nx
 
 from graph.core import describe, temporal
-from graph.core.dates import PartialDate, words
-from graph.core.model import Dataset, Organisation
+from graph.core.dates import span, words
+from graph.core.model import Organisation, effective_span
+from graph.page.citations import Citations, CitedLine, SourceEntry
 from graph.page.text import safe_url
 
 
 @dataclass(frozen=True)
-class SourceInfo:
-    id: str
-    title: str
-    publisher: str
-    published: str
-    url: str | None
-    file: Path | None
-
-
-@dataclass(frozen=True)
 class RelationshipLine:
-    text: str
+    line: CitedLine
     other: str  # the other organisation's id
 
 
 @dataclass(frozen=True)
 class Details:
     id: str
-    name: str
+    name: str  # as on the date (or its last name when it does not exist then)
     kind: str
-    lifetime: str
-    ods_code: str
+    exists: bool
+    summary: tuple[CitedLine, ...]
     url: str | None
     notes: str
-    exists: bool
-    names: tuple[str, ...]
     relationships: tuple[RelationshipLine, ...]
-    lineage: tuple[str, ...]
-    sources: tuple[SourceInfo, ...]
+    lineage: tuple[CitedLine, ...]
+    names: tuple[CitedLine, ...]
+    sources: tuple[SourceEntry, ...]
     unverified: tuple[str, ...]
 
 
-_PRECISION = {"day": "exact day", "month": "month only", "year": "year only"}
-
-
-def _when(value: PartialDate | None, open_text: str) -> str:
-    if value is None:
-        return open_text
-    return f"{value.words()} ({_PRECISION[value.precision]})"
-
-
 def name_history(org: Organisation) -> tuple[str, ...]:
-    """Each name the organisation had, oldest first, with the period it was used."""
+    """Each name the organisation had, oldest first, with its period (last days, never an
+    exclusive end); a period the data records no name for says so."""
     lines = []
-    start = org.valid_from
-    for former in sorted(org.former_names, key=lambda f: f.valid_to.start):
-        began = former.valid_from or start
-        lines.append(f"{former.name}: {words(began, 'open start')} to "
-                     f"{words(former.valid_to)}")
-        start = former.valid_to
-    until = f" to {words(org.valid_to)}" if org.valid_to else " onwards"
-    lines.append(f"{org.name}: {words(start, 'open start')}{until}")
+    for period in org.name_periods:
+        when = span(period.valid_from, period.valid_to, "at every date in the data")
+        if period.name is None:
+            lines.append(f"No name recorded: {when} (known later as {period.later})")
+        else:
+            lines.append(f"{period.name}: {when}")
     return tuple(lines)
 
 
-def source_info(dataset: Dataset, source_id: str) -> SourceInfo:
-    source = dataset.sources[source_id]
-    file = None
-    if source.file:
-        file = Path(dataset.path).parent / source.file if dataset.path else Path(source.file)
-    return SourceInfo(source.id, source.title, source.publisher or "",
-                      words(source.published), safe_url(source.url), file)
+def lifetime(org: Organisation) -> str:
+    return span(org.valid_from, org.valid_to, "no dates recorded")
+
+
+def _relationships(graph: nx.MultiDiGraph, org_id: str, day: dt.date,
+                   citations: Citations) -> tuple[RelationshipLine, ...]:
+    """The relationships in force on ``day``, named as on that day, with role, dates and
+    sources: what it does to others first, then what others do to it."""
+    dataset = temporal.dataset_of(graph)
+    view = temporal.at(graph, day)
+    found = []
+    for incoming, edges in ((False, graph.out_edges(org_id, data="relationship")),
+                            (True, graph.in_edges(org_id, data="relationship"))):
+        for source, target, rel in edges:
+            if rel.id not in view.relationships:
+                continue
+            other = source if incoming else target
+            label = dataset.relationship_types[rel.type].label
+            said = (f"{view.organisations[other]} {label} → this" if incoming
+                    else f"{label} → {view.organisations[other]}")
+            role = f" as {rel.role}" if rel.role else ""
+            when = span(*effective_span(rel, dataset), "at every date in the data")
+            found.append((incoming, said, f"{said}{role} ({when})", rel.sources, other))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return tuple(RelationshipLine(citations.line(text, sources), other)
+                 for _, _, text, sources, other in found)
 
 
 def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:
     """Everything the details panel shows about one organisation on ``day``."""
     dataset = temporal.dataset_of(graph)
     org = temporal.organisation(graph, org_id)
-    view_now = temporal.at(graph, day)
-    outgoing, incoming, cited = [], [], dict.fromkeys(org.sources)
-    for _, other, rel in graph.out_edges(org_id, data="relationship"):
-        if rel.id in view_now.relationships:
-            label = dataset.relationship_types[rel.type].label
-            outgoing.append(RelationshipLine(f"{label} → {view_now.organisations[other]}", other))
-            cited.update(dict.fromkeys(rel.sources))
-    for other, _, rel in graph.in_edges(org_id, data="relationship"):
-        if rel.id in view_now.relationships:
-            label = dataset.relationship_types[rel.type].label
-            incoming.append(RelationshipLine(f"{view_now.organisations[other]} {label} → this",
-                                             other))
-            cited.update(dict.fromkeys(rel.sources))
-    lines = sorted(outgoing, key=lambda r: r.text) + sorted(incoming, key=lambda r: r.text)
-    found = temporal.lineage(graph, org_id)
-    for s in (*found.predecessors, *found.successors):
-        cited.update(dict.fromkeys(s.sources))
-    kind = dataset.kinds[org.kind]
-    lifetime = (f"from {_when(org.valid_from, 'an open start')} "
-                f"{'to ' + _when(org.valid_to, '') if org.valid_to else 'onwards'}")
+    citations = Citations(dataset)
     exists = temporal.exists(graph, org_id, day)
-    return Details(org.id, org.name_at(day) if exists else org.name, kind.label,
-                   lifetime, org.ods_code or "", safe_url(org.url), org.notes or "",
-                   exists, name_history(org), tuple(lines),
-                   describe.lineage_tree(graph, org_id),
-                   tuple(source_info(dataset, s) for s in cited if s in dataset.sources),
-                   org.unverified)
+    kind = dataset.kinds[org.kind]
+    summary = [citations.line(f"{kind.label}, {lifetime(org)}", org.sources)]
+    if org.ods_code:
+        summary.append(citations.line(f"ODS code {org.ods_code}", org.sources))
+    if not exists:
+        summary.append(CitedLine(f"Not in existence on {words(day)}."))
+    elif org.recorded_name_at(day) is None:
+        summary.append(citations.line(
+            f"Its name on {words(day)} is not recorded; it is known later as "
+            f"{org.name_period(day).later}.", org.sources))
+    relationships = _relationships(graph, org_id, day, citations)
+    lineage = tuple(citations.line(step.text, step.sources)
+                    for step in describe.lineage_tree(graph, org_id))
+    names = tuple(citations.line(text, org.sources) for text in name_history(org))
+    return Details(org.id, org.name_at(day) if exists else org.name, kind.label, exists,
+                   tuple(summary), safe_url(org.url), org.notes or "", relationships, lineage,
+                   names, citations.entries, org.unverified)

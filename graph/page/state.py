@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.core.dates import DateError, PartialDate
 from graph.core.model import Dataset
-from graph.core.stops import Stop, previous_snapshot, slider_stops
+from graph.core.stops import Stop, previous_snapshot, story_stops, year_step
 
 MODES = ("explore", "diff", "console")
 MODE_LABELS = {"explore": "Explore", "diff": "Compare two dates", "console": "Cypher console"}
@@ -104,12 +104,16 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
         return org_id
 
     def names(key: str, known: Mapping[str, Any], what: str) -> frozenset[str] | None:
+        """The known names; unknown ones are dropped with a warning, and a filter left with
+        none of the names it gave filters nothing (rather than hiding everything)."""
         text = _one(params.get(key))
         if text is None:
             return None
         chosen = {n for n in text.split(",") if n}
         for unknown in sorted(chosen - set(known)):
             warnings.append(f"the link's {key} names an unknown {what} '{unknown}'")
+        if chosen and not chosen & set(known):
+            return None
         return frozenset(chosen & set(known))
 
     mode = _one(params.get("mode")) or "explore"
@@ -179,10 +183,11 @@ def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
 
 
 def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
-              choices: Mapping[str, str]) -> tuple[Stop, ...]:
+              choices: Mapping[str, str], today: dt.date) -> tuple[Stop, ...]:
     """Every run: drop what the data file no longer has (it may change under a session), move
-    the slider where an event click or a play tick asked, and make every chosen day a stop.
-    Returns the slider's stops."""
+    the slider where an event click, a typed date, a key or a play tick asked, swap a
+    comparison's dates given later first (``dates_swapped``), and make every chosen day a stop.
+    Returns the slider's stops (the story's, or all time's when asked)."""
     for key in ("focus", "selected"):
         if session[key] not in choices:
             session[key] = ""
@@ -190,15 +195,52 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
     if "goto" in session:
         session["date"] = session.pop("goto")
-    stops = slider_stops(dataset, session["extra_days"])
+    if "goto_from" in session:
+        session["diff_from"] = session.pop("goto_from")
+
+    def stops_now() -> tuple[Stop, ...]:
+        return story_stops(dataset, session["extra_days"], today=today,
+                           all_time=bool(session.get("all_time")))
+
+    stops = stops_now()
     session.setdefault("date", default_day(stops).isoformat())
+    # a comparison from a later date to an earlier one is read the other way round, and said so
+    session["dates_swapped"] = session.get("mode") == "diff" and \
+        session.get("diff_from", "") > session["date"]
+    if session["dates_swapped"]:
+        session["date"], session["diff_from"] = session["diff_from"], session["date"]
     keys = {s.key for s in stops}
     missing = tuple(dt.date.fromisoformat(session[key]) for key in ("date", "diff_from")
                     if session.get(key) and session[key] not in keys)
     if missing:
         session["extra_days"] = (*session["extra_days"], *missing)
-        stops = slider_stops(dataset, session["extra_days"])
+        stops = stops_now()
     return stops
+
+
+def go_to_typed(session: MutableMapping[str, Any]) -> None:
+    """The typed date's callback: move the slider there (a month or year means its first day)
+    or say what is wrong with it."""
+    text = (session.get("typed_date") or "").strip()
+    session["typed_error"] = ""
+    if not text:
+        return
+    try:
+        day = PartialDate.parse(text).start
+    except DateError as error:
+        session["typed_error"] = f"{error} (write YYYY-MM-DD, YYYY-MM or YYYY)"
+        return
+    session["goto"] = day.isoformat()
+    session["extra_days"] = (*session.get("extra_days", ()), day)
+    session["playing"] = False
+
+
+def go_a_year(session: MutableMapping[str, Any], stops: tuple[Stop, ...], slider: str,
+              years: int) -> None:
+    """PageUp (``years`` 1) or PageDown (-1) on a date slider (``date`` or ``diff_from``): to
+    the nearest stop at least a year on (or back)."""
+    moved = year_step(stops, dt.date.fromisoformat(session[slider]), years).isoformat()
+    session.update({"goto": moved} if slider == "date" else {"goto_from": moved}, playing=False)
 
 
 def toggle_play(session: MutableMapping[str, Any], now: float) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 import networkx as nx
 
 from graph.core.colours import safe_colour
-from graph.core.dates import words
 from graph.core.model import Dataset, Organisation
 from graph.core.stops import Stop
 from graph.drawing.layout import layout
@@ -75,36 +74,6 @@ def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
                   for t in drawn.types],
         "states": [{"label": STATE_LABELS[s], "state": s} for s in states if s in STATE_LABELS],
     }
-
-
-def organisation_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
-    """The accessible table of organisations drawn (or groups, when grouped)."""
-    rows = []
-    for node in sorted(drawn.nodes, key=lambda n: (n.name.lower(), n.id)):
-        kind = dataset.kinds.get(node.kind)
-        rows.append({"id": node.id, "name": node.name,
-                     "kind": kind.label if kind else node.kind,
-                     "from": words(node.valid_from), "to": words(node.valid_to),
-                     "ODS code": node.ods_code or "",
-                     "shown as": STATE_LABELS.get(node.state, "in force")
-                     + (f" (formerly {node.former_name})" if node.former_name else ""),
-                     "organisations": node.count})
-    return rows
-
-
-def relationship_rows(drawn: Scene, dataset: Dataset) -> list[dict[str, Any]]:
-    """The accessible table of relationships drawn."""
-    names = {n.id: n.name for n in drawn.nodes}
-    rows = []
-    for edge in drawn.edges:
-        rel_type = dataset.relationship_types.get(edge.type)
-        rows.append({"from": names.get(edge.source, edge.source),
-                     "relationship": rel_type.label if rel_type else edge.type,
-                     "to": names.get(edge.target, edge.target),
-                     "since": words(edge.valid_from), "until": words(edge.valid_to),
-                     "shown as": STATE_LABELS.get(edge.state, "in force"),
-                     "count": edge.count, "id": edge.id})
-    return rows
 
 
 def organisation_label(org: Organisation) -> str:

@@ -1,0 +1,87 @@
+"""Numbered sources: every line of the page points at its own sources ([1], [2] ...), and one
+list under the lines gives each number's title, publisher, date and link.
+
+Only what a reader can open is shown: a source's local ``file`` (a path on the server) never is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph.core.dates import words
+from graph.core.model import Dataset
+from graph.page.text import link, md, safe_url
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    number: int
+    id: str
+    title: str
+    publisher: str
+    published: str  # in words at its precision, or ""
+    url: str | None  # an http(s) link, or None
+
+    @property
+    def about(self) -> str:
+        """'Testshire News, March 2014' (what is known of it)."""
+        return ", ".join(filter(None, [self.publisher, self.published]))
+
+    @property
+    def markdown(self) -> str:
+        """'[1] Article A (link) — Testshire News, March 2014' as escaped Markdown."""
+        about = f" — {md(self.about)}" if self.about else ""
+        return f"\\[{self.number}\\] {link(self.title, self.url)}{about}"
+
+    @property
+    def ref(self) -> str:
+        """The number as a Markdown link to the source, its title shown on hover."""
+        hover = " · ".join(filter(None, [self.title, self.about]))
+        hover = hover.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+        return f'[\\[{self.number}\\]]({self.url} "{hover}")' if self.url else \
+            f"\\[{self.number}\\]"
+
+
+@dataclass(frozen=True)
+class CitedLine:
+    """A line of text and the sources behind it."""
+
+    text: str
+    sources: tuple[SourceEntry, ...] = ()
+
+    @property
+    def markdown(self) -> str:
+        return md(self.text) + "".join(" " + s.ref for s in self.sources)
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(s.number for s in self.sources)
+
+
+class Citations:
+    """Numbers a dataset's sources in the order they are first cited."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self._entries: dict[str, SourceEntry] = {}
+
+    def cite(self, source_ids: Iterable[str]) -> tuple[SourceEntry, ...]:
+        found = []
+        for source_id in dict.fromkeys(source_ids):
+            source = self.dataset.sources.get(source_id)
+            if source is None:
+                continue
+            if source_id not in self._entries:
+                self._entries[source_id] = SourceEntry(
+                    len(self._entries) + 1, source_id, source.title, source.publisher or "",
+                    words(source.published), safe_url(source.url))
+            found.append(self._entries[source_id])
+        return tuple(found)
+
+    def line(self, text: str, source_ids: Iterable[str]) -> CitedLine:
+        return CitedLine(text, self.cite(source_ids))
+
+    @property
+    def entries(self) -> tuple[SourceEntry, ...]:
+        return tuple(self._entries.values())
