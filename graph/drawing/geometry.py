@@ -102,7 +102,7 @@ class Drawing:
     def json(self) -> dict[str, Any]:
         """The geometry as plain data: boxes by centre and size, routes as polylines."""
         def r(v: float) -> float:
-            return round(v, 2)
+            return round(v, 4)
         return {
             "frame": self.frame, "width": r(self.width), "height": r(self.height),
             "unit": self.unit,
