@@ -138,7 +138,8 @@ if current.mode == "diff":
 
 shown = view.view(graph, current, stops)
 stop = next(s for s in stops if s.day == shown.day)
-with st.container(key="when"):
+# one height at every date (a named stop adds a line), so the graph below never jumps
+with st.container(key="when", height=view.WHEN_HEIGHT, border=False):
     st.subheader(md(stop.words))
     if stop.snapshot is not None:
         cited = ", ".join(link(info.title, info.url) for info in
@@ -157,14 +158,14 @@ if playing:
 # -- the graph and, beside it, the changes, the details and the events -------------------
 graph_column, side_column = st.columns([3, 1])
 with graph_column:
-    if shown.scene.note:
+    clicked = graph_view(shown.graph_data, key="graph")
+    if clicked and clicked in dataset.organisations:
+        st.session_state.selected = clicked
+    if shown.scene.note:  # under the graph: what comes and goes must not move it
         st.info(md(shown.scene.note))
     hidden = ", ".join(f"{n} by {why}" for why, n in shown.scene.hidden.items() if n)
     if hidden:
         st.caption(md(f"Not drawn: {hidden}."))
-    clicked = graph_view(shown.graph_data, key="graph")
-    if clicked and clicked in dataset.organisations:
-        st.session_state.selected = clicked
 
 with side_column:
     if current.mode == "diff":
@@ -227,7 +228,11 @@ with st.sidebar:
                      diff_from=shown.scene.diff_from).removesuffix(".json")
     st.download_button("Table (CSV)", organisations.to_csv(index=False), f"{name}.csv",
                        "text/csv", on_click="ignore")
+    too_large = view.sheet_problem(graph, shown, current)
     for fmt, (mime, extension, _) in SNAPSHOT_FORMATS.items():
+        if too_large and fmt in ("svg", "png"):
+            st.caption(md(f"{fmt.upper()}: {too_large}"))
+            continue
         st.download_button(
             fmt.upper(), on_click="ignore", file_name=f"{name}{extension}", mime=mime,
             data=lambda fmt=fmt: render_snapshot(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
 import matplotlib
 import networkx as nx
@@ -25,8 +26,15 @@ from graph.core.colours import safe_colour
 from graph.drawing.geometry import STATE_BORDERS, Drawing, tint
 from graph.drawing.scene import GHOST_LABEL, Scene
 from graph.drawing.text import LINE_HEIGHT, shorten, width
-from graph.export.request import (SIZES, Caption, SnapshotError, SnapshotRequest, caption,
-                                  sheet_drawing, type_sources)
+from graph.export.request import (
+    SIZES,
+    Caption,
+    SnapshotError,
+    SnapshotRequest,
+    caption,
+    sheet_drawing,
+    type_sources,
+)
 
 MIN_PT = 7.0  # no text on the sheet is smaller
 TEXT_PT = 7.0  # legend, caption and sources
@@ -72,8 +80,8 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
     view = request.scene(graph)
     text = caption(graph, view, request)
     with matplotlib.rc_context(STYLE):
-        figure = draw(view, text, sheet_drawing(graph, view, request, text), request.size,
-                      type_sources(view, text))
+        figure = draw(plan(view, text, sheet_drawing(graph, view, request, text),
+                           request.size, type_sources(view, text)))
         buffer = io.BytesIO()
         if request.fmt == "svg":
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": text.title})
@@ -83,13 +91,43 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
     return buffer.getvalue()
 
 
-def draw(view: Scene, text: Caption, drawn: Drawing, size: str,
-         type_numbers: dict[str, str]) -> Figure:
-    """The sheet: heading, graph, legend and sources. Raises ``SnapshotError`` when the view
-    does not fit with its labels at 7 pt or more."""
+def problem(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str | None:
+    """Why the view cannot go on one sheet with text of 7 pt or more, or None when it can."""
+    view = request.scene(graph)
+    text = caption(graph, view, request)
+    try:
+        plan(view, text, sheet_drawing(graph, view, request, text), request.size,
+             type_sources(view, text))
+    except SnapshotError as error:
+        return str(error)
+    return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where everything goes on the sheet."""
+
+    view: Scene
+    text: Caption
+    drawn: Drawing
+    size: str
+    heading: list
+    legend: list
+    legend_lines: list[list[int]]
+    source_lines: list[str]
+    footer_h: float
+    area_h: float
+    scale: float
+
+
+def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
+         type_numbers: dict[str, str]) -> Plan:
+    """Room for the heading, the legend and the sources (cut shorter when room is short),
+    and the scale of the graph in what is left. Raises ``SnapshotError`` when the view does
+    not fit with its labels at 7 pt or more."""
     width_mm, height_mm, size_words = SIZES[size]
-    sheet = Sheet(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
-    inner = sheet.width - 2 * MARGIN_PT
+    sheet_w, sheet_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    inner = sheet_w - 2 * MARGIN_PT
     heading = [(text.title, TITLE_PT, "bold")]
     heading += [(line, 8.0, "normal") for line in (text.subtitle, text.note) if line]
     heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4
@@ -101,17 +139,28 @@ def draw(view: Scene, text: Caption, drawn: Drawing, size: str,
     for budget in SOURCE_BUDGETS:
         source_lines = _source_lines(text, inner, budget)
         footer_h = legend_h + 6 + (len(source_lines) + 1) * TEXT_PT * LINE_HEIGHT
-        area_h = sheet.height - 2 * MARGIN_PT - heading_h - footer_h - 6
+        area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
         scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
         if smallest * scale >= MIN_PT - 1e-9:
-            break
-    else:
-        raise SnapshotError(
-            f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
-            f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
-            f"{len(text.sources)} sources): draw less with --focus ID --depth 1 (or --kinds, "
-            f"--types), or choose another --size")
+            return Plan(view, text, drawn, size, heading, legend, legend_lines, source_lines,
+                        footer_h, area_h, scale)
+    raise SnapshotError(
+        f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
+        f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
+        f"{len(text.sources)} sources): draw less with --focus ID --depth 1 (or --kinds, "
+        f"--types), or choose another --size")
 
+
+def draw(sheet_plan: Plan) -> Figure:
+    """The sheet: heading, graph, legend and sources."""
+    p = sheet_plan
+    width_mm, height_mm, _ = SIZES[p.size]
+    sheet = Sheet(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
+    inner = sheet.width - 2 * MARGIN_PT
+    drawn, text, scale, area_h = p.drawn, p.text, p.scale, p.area_h
+    heading, legend, legend_lines, source_lines = p.heading, p.legend, p.legend_lines, \
+        p.source_lines
+    footer_h = p.footer_h
     y = MARGIN_PT
     for line, size_pt, weight in heading:
         sheet.text(MARGIN_PT, y, line, size_pt, weight=weight, color="#111" if
