@@ -62,7 +62,8 @@ _MARGIN = 0.12  # of a channel's size kept free at each side
 
 def route_all(cells: dict[str, Cell], links: list[Link], channels: Channels) -> dict[str, Route]:
     """A route for every link between two different cells (self-loops are not drawn)."""
-    plans = {link.id: _plan(link, cells, channels) for link in links
+    load: dict[int, list[tuple[float, float]]] = defaultdict(list)  # vertical runs so far
+    plans = {link.id: _plan(link, cells, channels, load) for link in links
              if link.source != link.target and link.source in cells and link.target in cells}
     ports = _ports(plans, cells, channels)
     h_lanes = _lanes(plans, cells, channels, horizontal=True)
@@ -93,7 +94,8 @@ class _Plan:
     vertical: int | None  # the vertical channel, when the route changes horizontal channel
 
 
-def _plan(link: Link, cells: dict[str, Cell], channels: Channels) -> _Plan:
+def _plan(link: Link, cells: dict[str, Cell], channels: Channels,
+          load: dict[int, list[tuple[float, float]]]) -> _Plan:
     a, b = cells[link.source], cells[link.target]
     if b.row > a.row:
         exit_side, entry_side, first, last = "bottom", "top", a.row + 1, b.row
@@ -105,13 +107,20 @@ def _plan(link: Link, cells: dict[str, Cell], channels: Channels) -> _Plan:
     if first != last:
         low, high = sorted((a.column, b.column))
         ax, bx = (a.left + a.right) / 2, (b.left + b.right) / 2
-        middle = (ax + bx) / 2
+        top = min(channels.horizontal[first][0], channels.horizontal[last][0])
+        bottom = max(channels.horizontal[first][1], channels.horizontal[last][1])
+        pitch = (a.right - a.left) + (channels.vertical[0][1] - channels.vertical[0][0])
 
-        def cost(k: int) -> tuple[float, float, int]:
+        def cost(k: int) -> tuple[float, int]:
+            """Length, plus a third of a column for every run already alongside: a longer
+            way round beats a bundle of lines that cannot be told apart."""
             x = sum(channels.vertical[k]) / 2
-            return (abs(x - ax) + abs(x - bx), abs(x - middle), k)
+            crowd = sum(1 for y1, y2 in load[k] if y1 < bottom and top < y2)
+            return (abs(x - ax) + abs(x - bx) + crowd * pitch / 3, k)
 
-        vertical = min(range(low, high + 2), key=cost)
+        candidates = range(max(0, low - 1), min(len(channels.vertical), high + 3))
+        vertical = min(candidates, key=cost)
+        load[vertical].append((top, bottom))
     return _Plan(link.id, link.source, link.target, exit_side, entry_side, first, last, vertical)
 
 
