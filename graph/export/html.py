@@ -17,6 +17,7 @@ import re
 
 import networkx as nx
 
+from graph.core.colours import safe_colour
 from graph.core.dates import words
 from graph.core.stops import slider_stops
 from graph.core.temporal import dataset_of
@@ -59,9 +60,9 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
             frame_index[key] = len(frames)
             frames.append(frame)
         for k in view.kinds:
-            kinds[k.id] = {"label": k.label, "colour": k.colour}
+            kinds[k.id] = {"label": k.label, "colour": safe_colour(k.colour)}
         for t in view.types:
-            types[t.id] = {"label": t.label, "colour": t.colour, "dashes": t.dashes}
+            types[t.id] = {"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes}
         cited.update(view.sources)
         if day == request.day:
             start = len(stop_list)

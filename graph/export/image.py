@@ -39,10 +39,11 @@ from graph.export.request import (
 MIN_PT = 7.0  # no text on the sheet is smaller
 TEXT_PT = 7.0  # legend, caption and sources
 TITLE_PT = 12.0
-MARGIN_PT = 18.0
+MARGIN_PT = 16.0
 MAX_SCALE = 1.6  # a small view is enlarged at most this much
-SOURCE_BUDGETS = (None, 110, 80, 60, 48, 40)  # characters per source, longest first
+SOURCE_BUDGETS = (None, 110, 80, 60, 48, 40, 34)  # characters per source, longest first
 PT_PER_MM = 72 / 25.4
+FLOW_SLACK = 0.96  # of a line's room used: long lines render a little wider than measured
 STYLE = {
     "svg.fonttype": "none",  # text stays text: searchable, selectable
     "svg.hashsalt": "orgs-snapshot",  # stable ids: the same SVG bytes on every run
@@ -132,12 +133,12 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
     heading += [(line, 8.0, "normal") for line in (text.subtitle, text.note) if line]
     heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4
     legend = _legend_entries(view, text, type_numbers)
-    legend_lines = _flow([w for w, _ in legend], inner)
+    legend_lines = _flow([w for w, _ in legend], inner * FLOW_SLACK)
     legend_h = len(legend_lines) * TEXT_PT * LINE_HEIGHT
     smallest = min([n.font_size for n in drawn.nodes]
                    + [drawn.font_size for e in drawn.edges if e.label], default=TEXT_PT)
     for budget in SOURCE_BUDGETS:
-        source_lines = _source_lines(text, inner, budget)
+        source_lines = _source_lines(text, inner * FLOW_SLACK, budget)
         footer_h = legend_h + 6 + (len(source_lines) + 1) * TEXT_PT * LINE_HEIGHT
         area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
         scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
@@ -298,12 +299,12 @@ def _source_lines(text: Caption, room: float, budget: int | None) -> list[str]:
     pieces = []
     for source in text.sources:
         piece = source.text()
-        if budget is not None and len(piece) > budget:  # cut the title, keep who and when
+        if budget is not None and len(piece) > budget:  # who and when first, then the title
             detail = ", ".join(filter(None, [source.publisher, source.published]))
-            detail = shorten(detail, budget * 0.4 * TEXT_PT * 0.55, TEXT_PT)
-            title_room = (budget - len(detail) - len(str(source.number)) - 4) * TEXT_PT * 0.55
-            piece = f"{source.number}. {shorten(source.title, title_room, TEXT_PT)}" + (
-                f" {detail}." if detail else "")
+            detail = shorten(detail, budget * 0.6 * TEXT_PT * 0.55, TEXT_PT)
+            head = f"{source.number}. " + (f"{detail}: " if detail else "")
+            title_room = max(budget - len(head), 10) * TEXT_PT * 0.55
+            piece = head + shorten(source.title, title_room, TEXT_PT)
         pieces.append(piece)
     lines: list[str] = ["Sources:"]
     for piece in pieces:
