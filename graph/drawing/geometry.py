@@ -246,7 +246,7 @@ def _lines_needed(frame: Frame, spec: NodeSpec) -> int:
 
 def _node(frame: Frame, spec: NodeSpec, x: float, y: float, height: float) -> DrawnNode:
     room = max(1, int((height - 2 * frame.pad + 1e-6) // frame.line))
-    inner = frame.box_width - 2 * frame.pad
+    inner = frame.text_width
     lines = fit_lines(spec.text, inner, frame.font, room)
     if spec.extra and len(lines) < room:
         lines += fit_lines(spec.extra, inner, frame.font, room - len(lines))

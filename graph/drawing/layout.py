@@ -67,8 +67,13 @@ class Frame:
     def box_height(self, lines: int) -> float:
         return lines * self.line + 2 * self.pad
 
+    @property
+    def text_width(self) -> float:
+        """Room for a label's lines, with a little to spare for a browser's own metrics."""
+        return (self.box_width - 2 * self.pad) * 0.94
+
     def label_lines(self, text: str) -> list[str]:
-        return wrap(text, self.box_width - 2 * self.pad, self.font)
+        return wrap(text, self.text_width, self.font)
 
 
 FRAMES: dict[str, Frame] = {

@@ -8,9 +8,11 @@
 function orgRoutes(network, container, data) {
   const state = { routes: [], font: 14, face: "sans-serif", size: [1, 1], hovered: null };
   const tip = document.createElement("div");
-  tip.className = "vis-tooltip org-edge-tip";
+  tip.className = "org-edge-tip";  // looks like vis-network's own tooltip
   tip.style.cssText = "position:absolute;visibility:hidden;pointer-events:none;" +
-    "white-space:pre-line;max-width:320px;z-index:5";
+    "white-space:pre-line;max-width:320px;z-index:5;padding:5px;font:13px sans-serif;" +
+    "color:#000;background:#f5f4ed;border:1px solid #808074;border-radius:3px;" +
+    "box-shadow:3px 3px 10px rgba(0,0,0,.2)";
   if (getComputedStyle(container).position === "static") container.style.position = "relative";
   container.append(tip);
 

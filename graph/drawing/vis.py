@@ -15,6 +15,7 @@ from graph.drawing.geometry import Drawing, tint
 from graph.drawing.scene import Scene, SceneEdge, SceneNode
 from graph.drawing.text import CSS_FACE
 
+BOX_MARGIN = 6  # px between a box's border and its label, in vis-network
 STATE_LABELS = {"ghost": "ended recently", "added": "added", "ended": "ended",
                 "renamed": "renamed", "group": "group"}
 
@@ -63,8 +64,11 @@ def drawing_data(drawn: Drawing, titles: dict[str, str], edge_titles: dict[str, 
         nodes.append({
             "id": box.id, "label": "\n".join(box.label), "title": titles.get(box.id, box.id),
             "x": box.x, "y": box.y, "group": groups.get(box.id, ""), "state": box.state,
-            "shape": "box", "widthConstraint": {"minimum": box.width, "maximum": box.width},
-            "heightConstraint": {"minimum": box.height, "valign": "middle"},
+            # vis-network adds its margin around the constrained label: take it off first
+            "shape": "box", "margin": BOX_MARGIN,
+            "widthConstraint": {"minimum": box.width - 2 * BOX_MARGIN,
+                                "maximum": box.width - 2 * BOX_MARGIN},
+            "heightConstraint": {"minimum": box.height - 2 * BOX_MARGIN, "valign": "middle"},
             "borderWidth": box.border_width, "shapeProperties": {
                 "borderDashes": [6, 4] if box.dashed else False, "borderRadius": 4},
             "color": {"background": box.fill, "border": box.border,
@@ -91,7 +95,7 @@ OPTIONS: dict[str, Any] = {
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                     "keyboard": False, "multiselect": False, "zoomView": False,
                     "dragNodes": False},
-    "nodes": {"margin": 6, "labelHighlightBold": False},
+    "nodes": {"margin": BOX_MARGIN, "labelHighlightBold": False},
 }
 
 

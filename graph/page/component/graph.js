@@ -85,9 +85,25 @@ export default function (component) {
       const box = canvasBox.getBoundingClientRect();
       return { x: box.left + point.x, y: box.top + point.y };
     },
-    box: (id) => graph.network.getBoundingBox(id),
+    box: (id) => {  // the box vis-network drew, in network coordinates
+      const shape = graph.network.body.nodes[id].shape;
+      return { x: shape.left + shape.width / 2, y: shape.top + shape.height / 2,
+               width: shape.width, height: shape.height };
+    },
     scale: () => graph.network.getScale(),
     smallestLabelPx: () => smallest * graph.network.getScale(),
+    emptyPoint: () => {  // a visible point of the canvas with neither a box nor an edge
+      const box = canvasBox.getBoundingClientRect();
+      for (let y = Math.max(20, -box.top + 20); y < Math.min(box.height, innerHeight - box.top); y += 7) {
+        for (let x = 10; x < box.width - 10; x += 7) {
+          const dom = { x, y };
+          if (graph.network.getNodeAt(dom) === undefined && !graph.routes.routeAt(dom)) {
+            return { x: box.left + x, y: box.top + y };
+          }
+        }
+      }
+      return null;
+    },
     routePoint: (id) => {
       const route = graph.routes.state.routes.find((r) => r.id === id);
       const [a, b] = route.points.length > 2 ? [route.points[1], route.points[2]]
