@@ -47,6 +47,7 @@ class Frame:
     band_gap: float  # added between two tiers
     max_lines: int  # a longer name is cut with "…" (whole in the tooltip and tables)
     tier_rows: bool = True  # each tier starts a new row (paper packs them to save space)
+    spare: float = 0.0  # of a label's room left unused, for a browser's own font metrics
 
     @property
     def line(self) -> float:
@@ -70,7 +71,7 @@ class Frame:
     @property
     def text_width(self) -> float:
         """Room for a label's lines, with a little to spare for a browser's own metrics."""
-        return (self.box_width - 2 * self.pad) * 0.94
+        return (self.box_width - 2 * self.pad) * (1 - self.spare)
 
     def label_lines(self, text: str) -> list[str]:
         return wrap(text, self.text_width, self.font)
@@ -79,7 +80,7 @@ class Frame:
 FRAMES: dict[str, Frame] = {
     # the page: 4 columns 1,004 px wide, so labels of 16 px show at 10 px or more in a graph
     # column of 650 px (1366x768) and 12 px or more in one of 840 px (1600x1000)
-    "screen": Frame("screen", "px", 4, 16.0, 14.0, 206.0, 8.0, 44.0, 60.0, 24.0, 5),
+    "screen": Frame("screen", "px", 4, 16.0, 14.0, 206.0, 8.0, 44.0, 60.0, 24.0, 5, spare=0.06),
     # paper: 7 pt labels (enlarged when there is room), tiers packed one after the other; the
     # sheet's width decides the columns
     "a4": Frame("a4", "pt", 7, 7.0, 7.0, 100.0, 2.5, 12.0, 15.0, 3.0, 5, False),

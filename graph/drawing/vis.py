@@ -64,10 +64,12 @@ def drawing_data(drawn: Drawing, titles: dict[str, str], edge_titles: dict[str, 
         nodes.append({
             "id": box.id, "label": "\n".join(box.label), "title": titles.get(box.id, box.id),
             "x": box.x, "y": box.y, "group": groups.get(box.id, ""), "state": box.state,
-            # vis-network adds its margin around the constrained label: take it off first
+            # vis-network adds its margin around the constrained label, so it is taken off
+            # first; the lines are already wrapped to fit, and the maximum is left loose so that
+            # vis-network (which wraps well short of its maximum) never wraps them again
             "shape": "box", "margin": BOX_MARGIN,
             "widthConstraint": {"minimum": box.width - 2 * BOX_MARGIN,
-                                "maximum": box.width - 2 * BOX_MARGIN},
+                                "maximum": box.width + 100},
             "heightConstraint": {"minimum": box.height - 2 * BOX_MARGIN, "valign": "middle"},
             "borderWidth": box.border_width, "shapeProperties": {
                 "borderDashes": [6, 4] if box.dashed else False, "borderRadius": 4},
