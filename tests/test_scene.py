@@ -36,13 +36,13 @@ def test_every_organisation_keeps_its_place_at_every_date():
 
 def test_organisations_never_drawn_together_share_a_cell_and_a_comparison_splits_them():
     cells = grid(GRAPH).cells
-    assert cells["ccg-north"] == cells["icb"]  # north ended (and faded out) before the ICB
+    assert cells["ccg-south"] == cells["icb"]  # south ended (and faded out) before the ICB
     assert cells["ccg-north"] != cells["ccg-all"]  # shown together while the merger is recent
     assert cells["reg-old"] != cells["reg-new"]  # the successor appears beside its predecessor
     compared = drawing(GRAPH, scene(GRAPH, "2022-08-01", diff_from="2013-06-01"))
     places = {n.id: (n.x, n.y) for n in compared.nodes}
     assert places["icb"] == layout(GRAPH)["icb"]  # in force: keeps its place
-    assert places["ccg-north"] != places["icb"]  # ended: moved to a free cell
+    assert places["ccg-south"] != places["icb"]  # ended: moved to a free cell
 
 
 def test_a_diff_marks_added_ended_and_renamed():
