@@ -239,3 +239,44 @@ def test_the_json_snapshot_exposes_the_drawing_of_its_sheet():
     roles = {e["id"]: e["role"] for e in data["edges"] if e.get("role")}
     assert len(roles) >= 5 and all(drawn_edge["label"] for drawn_edge in drawn["edges"]
                                    if drawn_edge["id"] in roles)
+
+
+def test_the_consoles_merger_reads_as_three_arrows_into_one_box():
+    from graph.drawing.vis import BOX_MARGIN
+    from graph.page import console
+
+    graph = area_graph("bundled")
+    ccgs = ["bedfordshire-ccg", "luton-ccg", "mk-ccg"]
+    elements = {
+        "nodes": [{"id": i, "label": "CCG", "name": dataset_of(graph).organisations[i].name}
+                  for i in [*ccgs, "blmk-ccg"]],
+        "relationships": [{"id": f"{c}|MERGED_INTO|blmk-ccg|1", "type": "MERGED_INTO",
+                           "from": c, "to": "blmk-ccg", "properties": {}} for c in ccgs]}
+    data = console.query_graph_data(elements, graph)
+    drawn = {"width": data["size"][0], "height": data["size"][1],
+             "nodes": [{"id": n["id"], "x": n["x"], "y": n["y"],
+                        "width": n["widthConstraint"]["minimum"] + 2 * BOX_MARGIN,
+                        "height": n["heightConstraint"]["minimum"] + 2 * BOX_MARGIN}
+                       for n in data["nodes"]],
+             "edges": [{**e, "font_size": data["labelFont"]} for e in data["edges"]]}
+    assert problems(drawn) == []
+    tips = {tuple(e["points"][-1]) for e in data["edges"]}
+    assert len(tips) == 3 and all(e["lineage"] for e in data["edges"])
+    assert [t["label"] for t in data["legend"]["types"]] == ["merged into"]
+
+
+def test_the_pages_tables_count_only_the_people_in_post():
+    from graph.core.stops import slider_stops
+    from graph.page import state as page_state
+    from graph.page import view as page_view
+
+    graph = area_graph("bundled")
+    dataset = dataset_of(graph)
+    stops = slider_stops(dataset)
+    shown = page_view.view(graph, page_state.ViewState(date=dt.date(2021, 4, 1)), stops)
+    people = [r for r in page_view.organisation_rows(shown.scene, dataset) if r["kind"] == "Person"]
+    assert len(people) == 6
+    drawn_people = [n for n in shown.graph_data["nodes"] if n["group"] == "Person"]
+    assert len(drawn_people) == 6
+    roles = {r["role"] for r in page_view.relationship_rows(shown.scene, dataset)}
+    assert {"Chair", "Chief Executive", "Accountable Officer"} <= roles  # whole, in the table
