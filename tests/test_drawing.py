@@ -280,3 +280,17 @@ def test_the_pages_tables_count_only_the_people_in_post():
     assert len(drawn_people) == 6
     roles = {r["role"] for r in page_view.relationship_rows(shown.scene, dataset)}
     assert {"Chair", "Chief Executive", "Accountable Officer"} <= roles  # whole, in the table
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4"])
+@pytest.mark.parametrize("area", ["bundled", "synthetic"])
+def test_a_view_grouped_by_kind_draws_clean_with_counted_edges(area, frame):
+    graph = area_graph(area)
+    view = scene(graph, dt.date(2022, 1, 1), max_nodes=5)
+    assert view.grouped
+    drawn = drawing(graph, view, frame).json()
+    assert problems(drawn) == []
+    # (relationships inside one group, such as CCGs merging, are loops: not drawn)
+    counted = {e.id: e.count for e in view.edges if e.count > 1 and e.source != e.target}
+    labels = {e["id"]: e["label"] for e in drawn["edges"]}
+    assert counted and all(labels[i] == f"× {n:,}" for i, n in counted.items())

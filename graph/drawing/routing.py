@@ -248,6 +248,11 @@ def _place_label(points: tuple[Point, ...], size: tuple[float, float], plan: _Pl
             cx = x1 + (x2 - x1) * fraction
             cx = min(max(cx, w / 2), channels.width - w / 2)
             candidates.append((cx, cy, 0.0))
+    if not candidates:  # a straight vertical route: beside it, where it crosses its channel
+        top, bottom = channels.horizontal[plan.first]
+        x = points[0][0]
+        candidates = [(min(max(x + side * (w / 2 + 3), w / 2), channels.width - w / 2),
+                       (top + bottom) / 2, 0.0) for side in (1, -1)]
     best, best_overlap = None, None
     for cx, cy, _ in candidates:
         rect = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
