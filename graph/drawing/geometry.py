@@ -14,7 +14,7 @@ to fit the sheet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graph.core.colours import safe_colour
@@ -66,11 +66,6 @@ class DrawnNode:
     faded: bool
     state: str
 
-    @property
-    def rect(self) -> tuple[float, float, float, float]:
-        return (self.x - self.width / 2, self.y - self.height / 2,
-                self.x + self.width / 2, self.y + self.height / 2)
-
 
 @dataclass(frozen=True)
 class DrawnEdge:
@@ -97,7 +92,6 @@ class Drawing:
     font_size: float  # of relationship labels
     nodes: tuple[DrawnNode, ...]
     edges: tuple[DrawnEdge, ...]  # lineage last: drawn above the others
-    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def json(self) -> dict[str, Any]:
         """The geometry as plain data: boxes by centre and size, routes as polylines."""

@@ -103,16 +103,6 @@ class Grid:
     def rows(self) -> int:
         return len(self.row_top)
 
-    @property
-    def height(self) -> float:
-        if not self.row_top:
-            return self.frame.row_gap
-        return self.row_top[-1] + self.row_height[-1] + self.frame.row_gap
-
-    @property
-    def width(self) -> float:
-        return self.frame.width
-
     def centre(self, row: int, column: int) -> tuple[float, float]:
         return self.frame.column_x(column), self.row_top[row] + self.row_height[row] / 2
 
