@@ -249,9 +249,15 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     cached_layout = per_call(lambda _: layout_module.layout(graph), [0] * 100, repeat)
     add("layout, cached", cached_layout, "layout computed cold", cold_layout)
 
-    # a slider move: the server's work for a date it has not shown yet (epoch cache cleared)
+    # a slider move: the server's work for a date it has not shown yet (the epoch and drawing
+    # caches cleared: the view is routed again)
     states = [page_state.ViewState(date=d) for d in days]
-    move = per_call(lambda s: page.view(graph, s, stops), states, repeat, index.cache.clear)
+
+    def new_date() -> None:
+        index.cache.clear()
+        graph.graph.pop("drawings", None)
+
+    move = per_call(lambda s: page.view(graph, s, stops), states, repeat, new_date)
 
     def cold() -> None:
         index.cache.clear()
@@ -270,7 +276,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     focus = max(local, key=lambda o: (graph.degree(o.id), o.id)).id
     focused = [page_state.ViewState(date=d, focus=focus, depth=1) for d in days
                if dataset.organisations[focus].exists_on(d)]
-    move_focus = per_call(lambda s: page.view(graph, s, stops), focused, repeat, index.cache.clear)
+    move_focus = per_call(lambda s: page.view(graph, s, stops), focused, repeat, new_date)
     add("slider move, focus depth 1", move_focus, "whole-area view", move)
     focus_scene = page.view(graph, focused[-1], stops).scene
     notes.append(f"{label}: on {states[-1].date} the page draws {len(drawn.nodes):,} nodes"
