@@ -154,7 +154,8 @@ if current.mode == "diff":
 
 shown = view.view(graph, current, stops)
 stop = next(s for s in stops if s.day == shown.day)
-with st.container(key="when", height=104, border=False):  # one height at every date
+# one height at every date (a named stop adds a line), so the graph below never jumps
+with st.container(key="when", height=view.WHEN_HEIGHT, border=False):
     st.subheader(md(stop.words))
     if st.session_state.get("typed_error"):
         st.caption(md(f"Go to a date: {st.session_state.typed_error}"))
@@ -173,19 +174,21 @@ if playing:
 
 # -- the graph and, beside it, the changes, the details and the events -------------------
 graph_column, side_column = st.columns([5, 3])  # a details column that reads
+# the side column stays in view while the reader scrolls down a tall graph to click a box
+st.html(f"<style>{view.STICKY_SIDE_CSS}</style>")
 with graph_column:
-    if shown.scene.note:
+    clicked = graph_view(shown.graph_data, key="graph")
+    if clicked and clicked in dataset.organisations:  # its details, in front
+        st.session_state.selected, st.session_state.side_tab = clicked, "Details"
+    if shown.scene.note:  # under the graph: what comes and goes must not move it
         st.info(md(shown.scene.note))
     hidden = ", ".join(f"{n} by {why}" for why, n in shown.scene.hidden.items() if n)
     if hidden:
         st.caption(md(f"Not drawn: {hidden}."))
-    clicked = graph_view(shown.graph_data, key="graph")
-    if clicked and clicked in dataset.organisations:  # its details, in front
-        st.session_state.selected, st.session_state.side_tab = clicked, "Details"
 
 found = describe.changes(graph, shown.state.diff_from, shown.day) if current.mode == "diff" \
     else None
-with side_column:
+with side_column, st.container(key="side-panel"):
     names = ["Changes", "Details", "Events"][found is None:]
     if st.session_state.get("side_tab") not in names:
         st.session_state.side_tab = names[0]
@@ -258,7 +261,11 @@ with st.sidebar:
                      diff_from=shown.scene.diff_from).removesuffix(".json")
     st.download_button("Table (CSV)", organisations.to_csv(index=False), f"{name}.csv",
                        "text/csv", on_click="ignore")
+    too_large = view.sheet_problem(graph, shown, current)
     for fmt, (mime, extension, _) in SNAPSHOT_FORMATS.items():
+        if too_large and fmt in ("svg", "png"):
+            st.caption(md(f"{fmt.upper()}: {too_large}"))
+            continue
         st.download_button(
             fmt.upper(), on_click="ignore", file_name=f"{name}{extension}", mime=mime,
             data=lambda fmt=fmt: render_snapshot(

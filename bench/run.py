@@ -38,6 +38,9 @@ from bench.make_area import make_area  # noqa: E402
 from graph.core import describe, temporal  # noqa: E402
 from graph.core.stops import slider_stops  # noqa: E402
 from graph.drawing import layout as layout_module  # noqa: E402
+from graph.drawing import picture  # noqa: E402
+from graph.drawing.layout import grid  # noqa: E402
+from graph.drawing.scene import scene  # noqa: E402
 from graph.page import state as page_state  # noqa: E402
 from graph.page import view as page  # noqa: E402
 from loaders import dataset as dataset_loader  # noqa: E402
@@ -54,6 +57,9 @@ ODS_DIR = ROOT / "data" / "ods"
 # Targets at 10,000 organisations (issue 10), keyed by measure.
 TARGETS = {"validate + embedded load": 10.0, "at(date), new epoch": 0.050,
            "slider move (page view)": 0.200, "peak memory": 1024 ** 3}
+# Targets of the routed geometry (issue 14), at the size the measure names.
+ROUTING_TARGETS = {"routed view of 300 boxes, cold": 1.0}
+ROUTED_BOXES = 300
 
 
 @dataclass
@@ -72,6 +78,9 @@ class Row:
         return f"ratio {self.baseline_value / self.value:,.{1 if self.unit == 's' else 2}f}"
 
     def target(self) -> str:
+        if self.measure in ROUTING_TARGETS:
+            limit = ROUTING_TARGETS[self.measure]
+            return f"< {_amount(limit, self.unit)}: {'met' if self.value < limit else 'MISSED'}"
         limit = TARGETS.get(self.measure)
         if limit is None or not self.size.startswith("10,000"):
             return ""
@@ -244,15 +253,22 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     cached_layout = per_call(lambda _: layout_module.layout(graph), [0] * 100, repeat)
     add("layout, cached", cached_layout, "layout computed cold", cold_layout)
 
-    # a slider move: the server's work for a date it has not shown yet (epoch cache cleared)
+    # a slider move: the server's work for a date it has not shown yet (the epoch and drawing
+    # caches cleared: the view is routed again)
     states = [page_state.ViewState(date=d) for d in days]
-    move = per_call(lambda s: page.view(graph, s, stops), states, repeat, index.cache.clear)
+
+    def new_date() -> None:
+        index.cache.clear()
+        graph.graph.pop("drawings", None)
+
+    move = per_call(lambda s: page.view(graph, s, stops), states, repeat, new_date)
 
     def cold() -> None:
         index.cache.clear()
-        graph.graph.pop("layout", None)
+        for cached in ("grids", "drawings", "layout_order", "layout_rank"):
+            graph.graph.pop(cached, None)
 
-    move_cold = per_call(lambda s: (graph.graph.pop("layout", None), page.view(graph, s, stops)),
+    move_cold = per_call(lambda s: (cold(), page.view(graph, s, stops)),
                          states, max(1, repeat // 2), cold)
     add("slider move (page view)", move, "same with the layout computed cold", move_cold)
     drawn = page.view(graph, states[-1], stops).scene
@@ -264,7 +280,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     focus = max(local, key=lambda o: (graph.degree(o.id), o.id)).id
     focused = [page_state.ViewState(date=d, focus=focus, depth=1) for d in days
                if dataset.organisations[focus].exists_on(d)]
-    move_focus = per_call(lambda s: page.view(graph, s, stops), focused, repeat, index.cache.clear)
+    move_focus = per_call(lambda s: page.view(graph, s, stops), focused, repeat, new_date)
     add("slider move, focus depth 1", move_focus, "whole-area view", move)
     focus_scene = page.view(graph, focused[-1], stops).scene
     notes.append(f"{label}: on {states[-1].date} the page draws {len(drawn.nodes):,} nodes"
@@ -361,6 +377,36 @@ def peak_rss() -> int:
 
 # -- the whole run ------------------------------------------------------------------------------
 
+def bench_routing(repeat: int) -> tuple[list[Row], list[str]]:
+    """The routed geometry of a view of about ``ROUTED_BOXES`` boxes (every box and edge of a
+    synthetic area on one day, no grouping): computed cold, and served from the cache."""
+    file = CACHE / "area-390-seed1.yaml"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if not file.exists():
+        file.write_text(make_area(390, seed=1), encoding="utf-8")
+    graph = temporal.build_graph(dataset_loader.load(file))
+    dataset = temporal.dataset_of(graph)
+    days = [dt.date(year, 1, 1) for year in range(2014, 2026)]
+    day = min(days, key=lambda d: abs(len(temporal.at(graph, d).organisations) - ROUTED_BOXES))
+    view = scene(graph, day, max_nodes=10 ** 9)
+    label = f"{len(dataset.organisations):,} synthetic"
+    grid(graph, "screen")  # the all-time layout is made once per file, not per view
+
+    cold = median_time(lambda: picture.compute_drawing(graph, view, "screen"), repeat)
+    paper = median_time(lambda: picture.compute_drawing(graph, view, "a4"), repeat)
+    picture.drawing(graph, view, "screen")
+    cached = per_call(lambda _: picture.drawing(graph, view, "screen"), [0] * 20, repeat)
+    drawn = picture.drawing(graph, view, "screen")
+    bends = sum(len(e.points) - 2 for e in drawn.edges)
+    rows = [Row(label, "routed view of 300 boxes, cold", cold),
+            Row(label, "routed view, same view again (cached)", cached,
+                "routed view of 300 boxes, cold", cold),
+            Row(label, "routed view, packed on an A4 sheet, cold", paper)]
+    notes = [f"{label}: the routed view on {day} has {len(drawn.nodes):,} boxes and "
+             f"{len(drawn.edges):,} edges ({bends:,} bends)."]
+    return rows, notes
+
+
 def sizes(quick: bool) -> list[tuple[str, Path]]:
     """(label, file) per size; synthetic files are written on first use (deterministic)."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -422,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
             size_rows, size_notes = bench_size(label, path, args.quick, bundled, Path(work))
             rows += size_rows
             notes += size_notes
+    routing_rows, routing_notes = bench_routing(3 if args.quick else 5)
+    rows += routing_rows
+    notes += routing_notes
     print()
     print(table(rows))
     print()

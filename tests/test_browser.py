@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import needs_chromium
 
+from graph.drawing.vis import BOX_MARGIN
 from loaders import dataset as dataset_loader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +79,8 @@ def page_of(browser):
     127.0.0.1 and records any dialog (alert) that opens."""
     pages = []
 
-    def open_page(url: str):
-        page = browser.new_page(viewport={"width": 1500, "height": 1050})
+    def open_page(url: str, width: int = 1600, height: int = 1000):
+        page = browser.new_page(viewport={"width": width, "height": height})
         page.outside, page.dialogs = [], []
 
         def route(request_route):
@@ -107,9 +108,23 @@ def heading(page) -> str:
     return page.locator(".st-key-when h3").inner_text()
 
 
+def in_view(page, where: str, item_id: str) -> dict:
+    """Where ``orgGraph[where](item_id)`` is on screen, after scrolling the page to it (the
+    wheel over the graph scrolls the page)."""
+    point = page.evaluate(f"(id) => orgGraph.{where}(id)", item_id)
+    height = page.viewport_size["height"]
+    if not 120 < point["y"] < height - 120:
+        box = page.locator(".org-graph canvas").bounding_box()
+        page.mouse.move(box["x"] + 10, height / 2)
+        page.mouse.wheel(0, point["y"] - height / 2)
+        page.wait_for_timeout(400)
+        point = page.evaluate(f"(id) => orgGraph.{where}(id)", item_id)
+    return point
+
+
 def click_node(page, org_id: str) -> None:
     """Click an organisation where vis-network drew it (the component tells where)."""
-    point = page.evaluate("(id) => orgGraph.nodePosition(id)", org_id)
+    point = in_view(page, "nodePosition", org_id)
     page.mouse.click(point["x"], point["y"])
 
 
@@ -123,7 +138,10 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         assert heading(page) in ("1 April 2021", "April 2021")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(500)  # let vis-network finish its first fit
+        scroll_to_graph(page)
         page.screenshot(path=SCREENSHOTS / "graph.png")
+        page.mouse.wheel(0, -5000)  # back to the top
+        page.wait_for_timeout(300)
 
         slider = page.locator(".st-key-date input[type=range]")
         slider.focus()
@@ -137,6 +155,7 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         expected = dataset.organisations[view["click"]].name
         details.get_by_text(expected, exact=True).first.wait_for()
         assert "Lineage" in details.inner_text()
+        page.wait_for_url(re.compile(r"[?&]org="))
         assert parse_qs(urlsplit(page.url).query)["org"] == [view["click"]]
         page.screenshot(path=SCREENSHOTS / "details.png")
 
@@ -146,6 +165,107 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         diff.screenshot(path=SCREENSHOTS / "diff.png")
         assert "+ began:" in diff.locator(".st-key-changes").inner_text()
         assert page.outside == [] and diff.outside == []
+
+
+def graph_top(page) -> float:
+    return page.locator(".org-graph").bounding_box()["y"]
+
+
+def scroll_to_graph(page) -> None:
+    """Scroll the page (the wheel over the graph scrolls it) so the graph's top is at the top."""
+    box = page.locator(".org-graph").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, 300)
+    page.mouse.wheel(0, box["y"] - 10)
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1600, 1000, 12.0), (1366, 768, 10.0)])
+def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, height, smallest):
+    data, view = bundled_or_mini()
+    with serve(data) as url:
+        page = page_of(f"{url}/?date={view['date']}", width, height)
+        page.wait_for_timeout(500)
+        label_px = page.evaluate("orgGraph.smallestLabelPx()")
+        assert label_px >= smallest, f"smallest label {label_px:.1f} px at {width}x{height}"
+        # vis-network draws every box exactly as big as the geometry says
+        boxes = page.evaluate("() => orgGraph.nodeIds().map(id => [id, orgGraph.box(id)])")
+        shown = page_view(data, view["date"])
+        margin = 2 * BOX_MARGIN
+        expected = {n["id"]: (n["x"], n["y"], n["widthConstraint"]["minimum"] + margin,
+                              n["heightConstraint"]["minimum"] + margin)
+                    for n in shown.graph_data["nodes"]}
+        assert len(boxes) == len(expected)
+        for node_id, drawn in boxes:
+            got = (drawn["x"], drawn["y"], drawn["width"], drawn["height"])
+            assert all(abs(a - b) < 1.0 for a, b in zip(got, expected[node_id], strict=True)), \
+                (node_id, got, expected[node_id])
+
+        scale, top = page.evaluate("orgGraph.scale()"), graph_top(page)
+        box = page.locator(".org-graph canvas").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, max(box["y"] + 40, height - 100))
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(400)
+        assert graph_top(page) < top - 100  # the page scrolled
+        assert page.evaluate("orgGraph.scale()") == scale  # the graph did not zoom
+
+        # a click into the graph (on empty canvas) hands the wheel to the graph's zoom
+        empty = page.evaluate("orgGraph.emptyPoint()")
+        page.mouse.click(empty["x"], empty["y"])
+        top = graph_top(page)
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(400)
+        assert page.evaluate("orgGraph.scale()") != scale and graph_top(page) == top
+
+
+def test_nothing_above_the_graph_moves_between_dates(page_of):
+    import datetime as dt
+
+    from graph.core.stops import story_stops
+    from graph.page.view import load_graph
+
+    data, view = bundled_or_mini()
+    stops = story_stops(load_graph(data).graph["dataset"], today=dt.date.today())
+    start = next(i for i, s in enumerate(stops) if s.snapshot is not None and i > 0) - 1
+    following = stops[start + 1:start + 4]  # a named stop first, then whatever comes
+    assert following[0].snapshot is not None
+    with serve(data) as url:
+        page = page_of(f"{url}/?date={stops[start].day.isoformat()}")
+        tops = [graph_top(page)]
+        slider = page.locator(".st-key-date input[type=range]")
+        for stop in following:
+            slider.focus()
+            slider.press("ArrowRight")
+            page.locator(".st-key-when h3", has_text=stop.words).wait_for()
+            page.wait_for_timeout(300)
+            tops.append(graph_top(page))
+        assert max(tops) - min(tops) < 0.5, tops
+
+
+def test_a_routed_edge_shows_its_tooltip_as_text(page_of):
+    data, view = bundled_or_mini()
+    with serve(data) as url:
+        page = page_of(f"{url}/?date={view['date']}")
+        shown = page_view(data, view["date"])
+        edge = next(e for e in shown.graph_data["edges"] if e["lineage"])
+        point = in_view(page, "routePoint", edge["id"])
+        page.mouse.move(point["x"], point["y"])
+        tip = page.locator(".org-edge-tip")
+        tip.wait_for(state="visible")
+        assert tip.inner_text() == edge["title"]
+
+
+def page_view(data: Path, date: str):
+    """What the page computes for this data and date (the same function the page calls)."""
+    import datetime as dt
+
+    from graph.core.stops import slider_stops
+    from graph.page import state as page_state
+    from graph.page import view as page_view_module
+
+    graph = page_view_module.load_graph(data)
+    stops = tuple(slider_stops(graph.graph["dataset"]))
+    return page_view_module.view(graph, page_state.ViewState(
+        date=dt.date.fromisoformat(date)), stops)
 
 
 def test_hostile_names_show_as_text_and_run_nothing(page_of):

@@ -66,16 +66,100 @@ def png_chunks(png: bytes) -> dict[bytes, bytes]:
 
 # -- SVG and PNG ---------------------------------------------------------------------------
 
+def svg_text_sizes(svg: bytes) -> list[tuple[str, float]]:
+    """(text, font size in points) of every text element: the sheet's viewBox is in points
+    and matplotlib writes each size in user units, with no scaling transform."""
+    root = ET.fromstring(svg)
+    found = []
+    for element in root.iter(f"{SVG_NS}text"):
+        style = element.get("style", "")
+        size = float(re.search(r"font-size: ([0-9.]+)px", style).group(1))
+        assert "scale" not in (element.get("transform") or "")
+        found.append(("".join(element.itertext()), size))
+    return found
+
+
 def test_svg_parses_and_carries_caption_hash_and_numbered_sources(mini):
     svg = render_snapshot(mini, "svg", "2021-04-01")
     texts = svg_texts(svg)
     assert "Testshire: as at 1 April 2021" in texts
     caption = next(t for t in texts if "content hash" in t)
     assert mini.graph["dataset"].content_hash in caption
-    assert "1. Article A. Testshire News, March 2014." in texts
-    assert "2. Article B. 2020." in texts
-    assert "All Testshire CCG" in texts  # labels stay searchable text
-    assert {"Regulator", "Clinical commissioning group", "merged into"} <= set(texts)  # legend
+    sources = next(t for t in texts if t.startswith("Sources:"))
+    # only the two sources behind what is drawn, each referenced from what it supports
+    assert sources == "Sources:   1. Article A. Testshire News, March 2014.   2. Article B. 2020."
+    assert "All Testshire CCG [2]" in texts  # labels stay searchable text, with their sources
+    assert "Testshire Hospitals Trust [1]" in " ".join(texts)
+    assert {"Regulator", "Clinical commissioning group", "merged into [2]",
+            "commissions [2]"} <= set(texts)  # the legend, each type with its sources
+
+
+def test_the_bundled_view_is_one_a4_landscape_sheet_with_no_text_under_7_pt(tmp_path):
+    """The README's picture: python -m graph snapshot --date 2021-04-01 --format svg."""
+    out = tmp_path / "x.svg"
+    result = subprocess.run([sys.executable, "-m", "graph", "snapshot", "--date", "2021-04-01",
+                             "--format", "svg", "-o", str(out)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    root = ET.fromstring(out.read_bytes())
+    assert (root.get("width"), root.get("height")) == ("841.889764pt", "595.275591pt")  # 297x210mm
+    sizes = svg_text_sizes(out.read_bytes())
+    assert min(size for _, size in sizes) >= 7.0
+    texts = [text for text, _ in sizes]
+    assert "Chief Executive" in texts  # job titles are on the picture, as text
+    assert any(t.startswith("Dr Sarah Whiteman [") for t in texts)
+    assert not any(t.startswith("Jonathan Guppy") for t in texts)  # no role that day: not drawn
+    data = json.loads(render_snapshot(build_graph(load(ROOT / "data" / "orgs.yaml")), "json",
+                                      "2021-04-01"))
+    source_lines = texts[next(i for i, t in enumerate(texts) if t.startswith("Sources:")):]
+    listed = [n for line in source_lines for n in re.findall(r"(?:^|   )(\d+)\. ", line)]
+    assert sorted(map(int, listed)) == [s["number"] for s in data["sources"]]
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [
+    ("a4-portrait", "595.275591pt", "841.889764pt"), ("slide", "960.094488pt", "540pt")])
+def test_other_sheet_sizes(mini, size, width, height):
+    svg = render_snapshot(mini, "svg", "2021-04-01", size=size)
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height")) == (width, height)
+    assert min(size for _, size in svg_text_sizes(svg)) >= 7.0
+
+
+def test_a_view_too_large_for_one_sheet_says_so_and_suggests_a_focus(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from bench.make_area import make_area
+
+    area = tmp_path / "big.yaml"
+    area.write_text(make_area(300, seed=3), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "graph", "snapshot", str(area), "--date",
+                             "2020-01-01", "-o", str(tmp_path / "x.png")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: this view is too large for one A4 landscape page")
+    assert "--focus ID --depth 1" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_names_are_literal_text_in_svg_and_png_never_maths(tmp_path):
+    hostile = tmp_path / "maths.yaml"
+    hostile.write_text(MINI.read_text(encoding="utf-8").replace(
+        "name: All Testshire CCG", r"name: 'Costs $\notacmd$ and $x^2$ CCG'"), encoding="utf-8")
+    graph = build_graph(load(hostile))
+    texts = " ".join(svg_texts(render_snapshot(graph, "svg", "2021-04-01")))
+    assert r"Costs $\notacmd$ and $x^2$ CCG" in texts
+    assert png_chunks(render_snapshot(graph, "png", "2021-04-01"))[b"IHDR"]
+
+
+def test_a_colour_that_skipped_validation_cannot_reach_a_renderer(mini):
+    from dataclasses import replace
+
+    graph = build_graph(load(MINI))
+    kinds = graph.graph["dataset"].kinds
+    kinds["CCG"] = replace(kinds["CCG"], colour="url(https://colour.invalid/x)")
+    svg = render_snapshot(graph, "svg", "2021-04-01")
+    assert b"colour.invalid" not in svg and b"#999999" in svg  # the fallback grey
+    assert png_chunks(render_snapshot(graph, "png", "2021-04-01"))[b"IHDR"]
+    assert b"colour.invalid" not in render_snapshot(graph, "html", "2021-04-01")
 
 
 def test_svg_is_byte_identical_between_runs(mini):
@@ -88,8 +172,10 @@ def test_svg_diff_has_state_legend_and_former_name(mini):
     texts = svg_texts(render_snapshot(mini, "svg", "2016-06-01", diff_from="2014-01-01"))
     assert "changes since 1 January 2014 marked" in texts
     assert {"added since 1 January 2014", "ended since 1 January 2014",
-            "renamed since 1 January 2014"} <= set(texts)
-    assert "(formerly Testshire" in texts and "General Hospital Trust)" in texts  # wrapped
+            "renamed since 1 January 2014 (✎)"} <= set(texts)
+    renamed = " ".join(texts)
+    assert "✎ Testshire Hospitals Trust [" in renamed
+    assert "(formerly Testshire General Hospital Trust)" in renamed.replace("\n", " ")
 
 
 def test_png_has_magic_bytes_and_the_asked_dpi(mini):
@@ -110,7 +196,7 @@ def test_png_default_is_print_resolution(mini):
 def test_image_of_empty_selection_says_so(mini):
     texts = svg_texts(render_snapshot(mini, "svg", "2012-01-01"))
     assert "Nothing in force on this date for this selection." in texts
-    assert "No sources cited by what is drawn." in texts
+    assert "Sources: none cited by what is drawn." in texts
 
 
 # -- JSON, GraphML, GEXF -------------------------------------------------------------------

@@ -75,6 +75,10 @@ def test_offline_page_draws_with_the_network_blocked(browser, tmp_path):
         watch.page.locator("#graph canvas").wait_for()
         watch.page.wait_for_timeout(300)
         assert painted_pixels(watch.page) > 1000
+        # the routes are painted too: the merger arrives as two arrows into the merged CCG
+        routes = watch.page.evaluate("window.snapshotView.routes.state.routes")
+        assert sorted(r["from"] for r in routes if r["to"] == "ccg-all" and r["lineage"]) == [
+            "ccg-north", "ccg-south"]
         assert watch.blocked == [] and watch.failed == [] and watch.errors == []
         expected = json.loads(render_snapshot(graph, "json", "2021-04-01",
                                               diff_from="2020-01-01"))
@@ -98,12 +102,17 @@ def test_time_slider_swaps_the_view(browser, tmp_path):
         slider = watch.page.locator("#slider")
         slider.fill(str(stops.index("2014-06-01")))  # fires "input" like a drag
         assert watch.page.locator("#asat").text_content() == "as at 1 June 2014"
+        assert slider.get_attribute("aria-valuetext") == "1 June 2014"  # screen readers
         expected = json.loads(render_snapshot(graph, "json", "2014-06-01"))
         assert watch.node_ids() == {n["id"] for n in expected["nodes"]}
         assert "Testshire General Hospital Trust" in json.dumps(
             watch.page.evaluate("window.snapshotView.nodes.get()"))
         slider.fill(str(stops.index("2022-07-01")))
         assert "icb" in watch.node_ids() and "ccg-north" not in watch.node_ids()
+        routes = watch.page.evaluate("window.snapshotView.routes.state.routes")
+        assert ("ccg-all", "icb") in {(r["from"], r["to"]) for r in routes}
+        slider.fill(str(stops.index("2021-04-01")))
+        assert slider.get_attribute("aria-valuetext") == "1 April 2021: One CCG"
         assert watch.errors == [] and watch.blocked == []
     finally:
         watch.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from graph.cli.common import UsageError, load_data
 from graph.core import temporal
-from graph.export.request import DPI_RANGE, SnapshotError
+from graph.export.request import DPI_RANGE, SIZES, SnapshotError
 from graph.export.snapshot import FORMATS, render_snapshot
 
 
@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--types", help="comma-separated relationship types to keep, e.g. OVERSEES")
     p.add_argument("--dpi", type=int, default=200,
                    help=f"PNG resolution, {DPI_RANGE[0]}-{DPI_RANGE[1]} (default 200)")
+    p.add_argument("--size", choices=list(SIZES), default="a4",
+                   help="the sheet of an SVG or PNG (and the frame of the JSON's drawing): "
+                        "a4 landscape (default), a4-portrait or slide (16:9)")
     p.set_defaults(func=cmd_snapshot)
 
 
@@ -39,7 +42,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     try:
         content = render_snapshot(graph, fmt, args.date, focus=args.focus, depth=args.depth,
                                   kinds=_list(args.kinds), types=_list(args.types),
-                                  diff_from=args.diff_from, dpi=args.dpi)
+                                  diff_from=args.diff_from, dpi=args.dpi, size=args.size)
     except SnapshotError as exc:
         raise UsageError(str(exc)) from None
     if args.output == "-":

@@ -1,4 +1,4 @@
-"""What to draw at a date: nodes at their all-time positions, edges, legend and sources.
+"""What to draw at a date: organisations and relationships with their states, legend, sources.
 
 One ``Scene`` feeds every drawing: the page's vis-network graph, the offline HTML, the SVG and
 PNG images and the JSON, GraphML and GEXF snapshots, so they always agree.
@@ -14,15 +14,16 @@ import networkx as nx
 from graph.core.dates import PartialDate, as_day
 from graph.core.model import effective_span
 from graph.core.temporal import DateLike, at, dataset_of, diff, neighbourhood, relationship
-from graph.drawing.layout import layout
+from graph.drawing.layout import GHOST_MONTHS
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"]
-EDGE_PALETTE = ["#555555", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                "#bcbd22", "#ff7f0e", "#7f7f7f"]
+EDGE_PALETTE = ["#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd", "#e377c2", "#17becf", "#bcbd22",
+                "#ff7f0e", "#8c564b", "#aec7e8"]
+# mergers and successions: darker than every other line (and drawn heavier, above them)
+LINEAGE_PALETTE = ["#1a1a1a", "#7b2d00", "#3b0a57", "#0b3d20"]
 STATE_COLOURS = {"added": "#2ca02c", "ended": "#d62728", "renamed": "#ff9900"}
 MAX_NODES = 400  # beyond this (with no focus) the scene groups organisations by kind
-GHOST_MONTHS = 12
 GHOST_LABEL = f"ended in the last {GHOST_MONTHS} months (faded)"
 
 
@@ -31,8 +32,6 @@ class SceneNode:
     id: str
     name: str
     kind: str
-    x: float
-    y: float
     colour: str
     state: str = "current"  # current | ghost | added | ended | renamed | group
     former_name: str | None = None  # the name before, when renamed between the diff's dates
@@ -56,7 +55,8 @@ class SceneEdge:
     valid_to: PartialDate | None = None
     sources: tuple[str, ...] = ()
     count: int = 1
-    role: str | None = None
+    role: str | None = None  # the job title, for a relationship that carries one
+    lineage: bool = False  # a merger or succession
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,18 @@ def kind_colours(graph: nx.MultiDiGraph) -> dict[str, str]:
 
 
 def type_styles(graph: nx.MultiDiGraph) -> dict[str, tuple[str, bool]]:
-    """Relationship type -> (colour, dashed). Lineage types are dashed."""
+    """Relationship type -> (colour, dashed). Lineage types get the dark colours; a second
+    round of the palette is dashed, so no two types look the same."""
     types = dataset_of(graph).relationship_types
-    return {name: (EDGE_PALETTE[i % len(EDGE_PALETTE)], t.lineage)
-            for i, (name, t) in enumerate(types.items())}
+    styles, plain, lineage = {}, 0, 0
+    for name, rel_type in types.items():
+        palette, n = (LINEAGE_PALETTE, lineage) if rel_type.lineage else (EDGE_PALETTE, plain)
+        styles[name] = (palette[n % len(palette)], n >= len(palette))
+        if rel_type.lineage:
+            lineage += 1
+        else:
+            plain += 1
+    return styles
 
 
 def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, depth: int = 1,
@@ -108,7 +116,6 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
     dataset = dataset_of(graph)
     view = at(graph, date)
     day = view.day
-    positions = layout(graph)
     colours = kind_colours(graph)
     styles = type_styles(graph)
     names = dict(view.organisations)
@@ -165,18 +172,18 @@ def scene(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = None, d
         if types is not None and rel.type not in types:
             continue
         colour, dashed = styles[rel.type]
+        lineage = dataset.relationship_types[rel.type].lineage
         edges.append(SceneEdge(rel.id, rel.source, rel.target, rel.type,
-                               STATE_COLOURS.get(state, colour), dashed or state == "ghost",
-                               state, *effective_span(rel, dataset), rel.sources,
-                               role=rel.role))
+                               STATE_COLOURS.get(state, colour), dashed, state,
+                               *effective_span(rel, dataset), rel.sources, role=rel.role,
+                               lineage=lineage))
     nodes = []
     for org_id, name in names.items():
         org = dataset.organisations[org_id]
-        x, y = positions[org_id]
-        nodes.append(SceneNode(org_id, name, org.kind, x, y, colours[org.kind],
+        nodes.append(SceneNode(org_id, name, org.kind, colours[org.kind],
                                node_state[org_id], former.get(org_id), org.valid_from,
                                org.valid_to, org.ods_code, org.sources))
-    nodes.sort(key=lambda n: (n.y, n.x))
+    nodes.sort(key=lambda n: (dataset.kinds[n.kind].tier, n.name, n.id))
     edges.sort(key=lambda e: e.id)
 
     cited: dict[str, None] = {}
@@ -215,11 +222,12 @@ def _grouped(graph: nx.MultiDiGraph, day: dt.date, names: dict[str, str],
     ordered = sorted(members, key=lambda k: (dataset.kinds[k].tier, k))
     nodes = tuple(
         SceneNode(f"group:{kind}", f"{dataset.kinds[kind].label} ({members[kind]:,})", kind,
-                  (i % 4) * 260.0, dataset.kinds[kind].tier * 170.0, colours[kind], "group",
-                  count=members[kind])
-        for i, kind in enumerate(ordered))
+                  colours[kind], "group", count=members[kind])
+        for kind in ordered)
     edges = tuple(SceneEdge(f"group:{a}|{t}|{b}", f"group:{a}", f"group:{b}", t, *styles[t],
-                            state="group", count=n) for (a, t, b), n in sorted(counts.items()))
+                            state="group", count=n,
+                            lineage=dataset.relationship_types[t].lineage)
+                  for (a, t, b), n in sorted(counts.items()))
     used_types = {t for _, t, _ in counts}
     note = (f"{len(names):,} organisations are too many to draw one by one: they are grouped "
             f"by kind. Focus on an organisation to see it and its neighbours.")

@@ -1,4 +1,5 @@
-"""A ``Scene`` as vis-network data: plain JSON with fixed positions and text-only tooltips.
+"""A ``Scene`` and its ``Drawing`` as vis-network data: every box where and as big as the
+drawing says, the routed edges for ``routes.js`` to paint, text-only tooltips.
 
 Names and notes travel as data, never as HTML: vis-network shows a string ``title`` as text,
 and whoever embeds this JSON in a page must escape it for ``<script>`` (see ``script_json``).
@@ -11,10 +12,12 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from graph.core.colours import safe_colour
 from graph.core.dates import span
-from graph.drawing.scene import STATE_COLOURS, Scene, SceneEdge, SceneNode
+from graph.drawing.geometry import Drawing, tint
+from graph.drawing.scene import Scene, SceneEdge, SceneNode
+from graph.drawing.text import CSS_FACE
 
+BOX_MARGIN = 6  # px between a box's border and its label, in vis-network
 STATE_LABELS = {"ghost": "ended recently", "added": "added", "ended": "ended",
                 "renamed": "renamed", "group": "group"}
 
@@ -57,55 +60,64 @@ def edge_tooltip(edge: SceneEdge, type_label: str, numbers: Mapping[str, int] = 
     return "\n".join(lines + _sources_line(edge.sources, numbers))
 
 
-def vis_data(scene: Scene) -> dict[str, Any]:
-    """Nodes and edges for ``new vis.Network(container, data, options)``."""
+def vis_data(scene: Scene, drawn: Drawing) -> dict[str, Any]:
+    """The boxes for ``new vis.Network(container, data, options)``, each exactly where and as
+    big as ``drawn`` says, and the routed edges for ``routes.js`` to paint (vis-network only
+    draws straight or curved lines between centres, so it gets no edges)."""
     kind_labels = {k.id: k.label for k in scene.kinds}
     type_labels = {t.id: t.label for t in scene.types}
     numbers = {source: n for n, source in enumerate(scene.sources, 1)}  # as listed under it
     names = {node.id: node.name for node in scene.nodes}
+    return drawing_data(
+        drawn, {n.id: node_tooltip(n, kind_labels.get(n.kind, n.kind), numbers)
+                for n in scene.nodes},
+        {e.id: edge_tooltip(e, type_labels.get(e.type, e.type), numbers, names)
+         for e in scene.edges},
+        {n.id: n.kind for n in scene.nodes})
+
+
+def drawing_data(drawn: Drawing, titles: dict[str, str], edge_titles: dict[str, str],
+                 groups: dict[str, str]) -> dict[str, Any]:
+    """``drawn`` for the page's graph component and the offline HTML, with tooltips."""
     nodes = []
-    for node in scene.nodes:
-        border = STATE_COLOURS.get(node.state, node.colour)
-        label = "\n".join(textwrap.wrap(node.name, 24)) or node.id
-        if node.state == "renamed":
-            label = f"✎ {label}"
+    for box in drawn.nodes:
         nodes.append({
-            "id": node.id, "label": label, "title": node_tooltip(node, kind_labels.get(node.kind, node.kind), numbers),
-            "x": node.x, "y": node.y, "group": node.kind, "state": node.state,
-            "shape": "box", "borderWidth": 4 if node.state in STATE_COLOURS else 1,
-            "color": {"background": tint(node.colour), "border": border,
-                      "highlight": {"background": tint(node.colour, 0.55), "border": "#000"}},
-            "opacity": 0.35 if node.state in ("ghost", "ended") else 1.0,
-            "font": {"color": "#111", "size": 14},
+            "id": box.id, "label": "\n".join(box.label), "title": titles.get(box.id, box.id),
+            "x": box.x, "y": box.y, "group": groups.get(box.id, ""), "state": box.state,
+            # vis-network adds its margin around the constrained label, so it is taken off
+            # first; the lines are already wrapped to fit, and the maximum is left loose so that
+            # vis-network (which wraps well short of its maximum) never wraps them again
+            "shape": "box", "margin": BOX_MARGIN,
+            "widthConstraint": {"minimum": box.width - 2 * BOX_MARGIN,
+                                "maximum": box.width + 100},
+            "heightConstraint": {"minimum": box.height - 2 * BOX_MARGIN, "valign": "middle"},
+            "borderWidth": box.border_width, "shapeProperties": {
+                "borderDashes": [6, 4] if box.dashed else False, "borderRadius": 4},
+            "color": {"background": box.fill, "border": box.border,
+                      "highlight": {"background": tint(box.fill, 0.8), "border": "#000"},
+                      "hover": {"background": box.fill, "border": "#000"}},
+            "opacity": 0.55 if box.faded else 1.0,
+            "font": {"color": "#777" if box.faded else "#111", "size": box.font_size,
+                     "face": CSS_FACE},
         })
-    place = {node.id: (node.x, node.y) for node in scene.nodes}
     edges = [{
-        "id": edge.id, "from": edge.source, "to": edge.target, "type": edge.type,
-        **_arc_below(place.get(edge.source), place.get(edge.target)),
-        "title": edge_tooltip(edge, type_labels.get(edge.type, edge.type), numbers, names),
-        "arrows": "to", "dashes": edge.dashes, "state": edge.state,
-        "color": {"color": edge.colour, "opacity": 0.4 if edge.state == "ghost" else 0.9},
-        "width": 3 if edge.state in ("added", "ended") else 1.5,
-    } for edge in scene.edges]
-    return {"nodes": nodes, "edges": edges}
-
-
-def _arc_below(start: tuple[float, float] | None,
-               end: tuple[float, float] | None) -> dict[str, Any]:
-    """On one row a straight line would run through the boxes between: arc below them (into
-    the gap between rows, inside the drawing)."""
-    if start is None or end is None or start[1] != end[1]:
-        return {}
-    direction = "curvedCCW" if start[0] < end[0] else "curvedCW"
-    return {"smooth": {"enabled": True, "type": direction, "roundness": 0.3}}
+        "id": edge.id, "from": edge.source, "to": edge.target, "points": edge.points,
+        "title": edge_titles.get(edge.id, edge.id), "colour": edge.colour,
+        "width": edge.line_width, "dashes": edge.dashes, "lineage": edge.lineage,
+        "faded": edge.faded, "label": edge.label, "labelAt": edge.label_at,
+    } for edge in drawn.edges]
+    return {"nodes": nodes, "edges": edges, "labelFont": drawn.font_size,
+            "labelFace": CSS_FACE, "size": [drawn.width, drawn.height]}
 
 
 OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
+    # the wheel scrolls the page until the reader clicks into the graph (routes.js turns
+    # zooming on then, and off again on a click elsewhere); boxes stay where the layout put them
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                    "keyboard": False, "multiselect": False},
-    "edges": {"smooth": {"enabled": True, "type": "cubicBezier", "roundness": 0.4}},
-    "nodes": {"margin": 8, "widthConstraint": {"maximum": 200}},
+                    "keyboard": False, "multiselect": False, "zoomView": False,
+                    "dragNodes": False},
+    "nodes": {"margin": BOX_MARGIN, "labelHighlightBold": False},
 }
 
 
@@ -119,11 +131,11 @@ def script_json(value: Any) -> str:
     return text
 
 
-def tint(colour: str, strength: float = 0.3) -> str:
-    """A light version of a CSS colour for box fills, so black labels stay readable."""
-    r, g, b = (int(safe_colour(colour)[i:i + 2], 16) for i in (1, 3, 5))
-    mix = [round(255 - (255 - c) * strength) for c in (r, g, b)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
+def routes_script() -> str:
+    """The JavaScript that paints routed edges on vis-network's canvas (page and offline HTML)."""
+    from importlib.resources import files
+
+    return (files("graph.drawing") / "routes.js").read_text(encoding="utf-8")
 
 
 def vis_network_assets() -> tuple[str, str]:

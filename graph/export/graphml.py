@@ -8,6 +8,7 @@ import io
 import networkx as nx
 
 from graph.core.temporal import dataset_of, relationship
+from graph.drawing.layout import layout
 from graph.export.attributes import NO_GROUPING, flat, org_attributes, rel_attributes
 from graph.export.request import SnapshotRequest
 
@@ -24,10 +25,12 @@ def snapshot_graph(graph: nx.MultiDiGraph, request: SnapshotRequest) -> nx.Multi
                              content_hash=view.content_hash)
     if request.diff_from:
         result.graph["diff_from"] = request.diff_from.isoformat()
+    places = layout(graph)  # the page's all-time places, as in the GEXF
     for node in view.nodes:
         org = dataset.organisations[node.id]
+        x, y = places[node.id]
         result.add_node(node.id, **flat(org_attributes(org, node.name, dataset)),
-                        state=node.state, x=node.x, y=node.y, colour=node.colour,
+                        state=node.state, x=x, y=y, colour=node.colour,
                         **({"renamed_from": node.former_name} if node.former_name else {}))
     for edge in view.edges:
         rel = relationship(graph, edge.id)

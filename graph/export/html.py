@@ -17,11 +17,13 @@ import re
 
 import networkx as nx
 
+from graph.core.colours import safe_colour
 from graph.core.dates import words
 from graph.core.stops import slider_stops
 from graph.core.temporal import dataset_of
+from graph.drawing.picture import drawing
 from graph.drawing.scene import GHOST_LABEL, STATE_COLOURS
-from graph.drawing.vis import OPTIONS, script_json, vis_data, vis_network_assets
+from graph.drawing.vis import OPTIONS, routes_script, script_json, vis_data, vis_network_assets
 from graph.export.request import SnapshotRequest, caption
 
 _TOKEN = re.compile(r"@@([A-Z_]+)@@")
@@ -49,7 +51,7 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
     start = 0
     for day, title in stops(graph, request):
         view = request.scene(graph, day)
-        frame = {**vis_data(view), "sources": list(view.sources),
+        frame = {**vis_data(view, drawing(graph, view, "screen")), "sources": list(view.sources),
                  "kinds": [k.id for k in view.kinds], "types": [t.id for t in view.types],
                  "states": sorted({n.state for n in view.nodes} & {*STATE_COLOURS, "ghost"}),
                  "note": view.note}
@@ -58,9 +60,9 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
             frame_index[key] = len(frames)
             frames.append(frame)
         for k in view.kinds:
-            kinds[k.id] = {"label": k.label, "colour": k.colour}
+            kinds[k.id] = {"label": k.label, "colour": safe_colour(k.colour)}
         for t in view.types:
-            types[t.id] = {"label": t.label, "colour": t.colour, "dashes": t.dashes}
+            types[t.id] = {"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes}
         cited.update(view.sources)
         if day == request.day:
             start = len(stop_list)
@@ -91,6 +93,7 @@ def page(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str:
         "HASH": html.escape(text.content_hash),
         "VIS_CSS": css.replace("</style", "<\\/style"),
         "VIS_JS": js.replace("</script", "<\\/script"),
+        "ROUTES_JS": routes_script().replace("</script", "<\\/script"),
         "DATA": script_json(timeline_data(graph, request)),
     }
     # one pass, so nothing inserted is scanned again for tokens
@@ -114,7 +117,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .2rem; }
 .sub { color: #444; margin: .2rem 0; }
 .controls { display: flex; gap: .8rem; align-items: center; margin: .6rem 0; flex-wrap: wrap; }
 #slider { flex: 1 1 20rem; }
-#graph { height: 70vh; min-height: 420px; border: 1px solid #ccc; background: #fff; }
+#graph { border: 1px solid #ccc; background: #fff; }
 #legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .6rem 0; font-size: .85rem; }
 .swatch { display: inline-block; width: 1.6rem; height: .8rem; margin-right: .35rem;
           vertical-align: middle; border: 2px solid; box-sizing: border-box; }
@@ -135,7 +138,7 @@ footer { font-size: .85rem; color: #222; }
 <label for="slider">Date</label>
 <input type="range" id="slider" min="0" max="0" value="0" step="1">
 <output id="stopdate" for="slider"></output>
-<button type="button" id="fit">Fit to window</button>
+<button type="button" id="fit">Fit to width</button>
 </div>
 <p id="empty" hidden>Nothing in force on this date for this selection.</p>
 <p class="sub" id="note" hidden></p>
@@ -152,12 +155,14 @@ footer { font-size: .85rem; color: #222; }
 <script type="application/json" id="snapshot-data">@@DATA@@</script>
 <script>
 "use strict";
+@@ROUTES_JS@@
 (function () {
   const data = JSON.parse(document.getElementById("snapshot-data").textContent);
   const nodes = new vis.DataSet();
-  const edges = new vis.DataSet();
-  const network = new vis.Network(document.getElementById("graph"), {nodes, edges},
-                                   data.options);
+  const edges = new vis.DataSet();  // vis-network draws no edges: routes.js paints the routes
+  const container = document.getElementById("graph");
+  const network = new vis.Network(container, {nodes, edges}, data.options);
+  const routes = orgRoutes(network, container, data.frames[0]);
   const slider = document.getElementById("slider");
   slider.max = String(data.stops.length - 1);
 
@@ -205,11 +210,14 @@ footer { font-size: .85rem; color: #222; }
   let fitted = false;
   function show(index) {
     const stop = data.stops[index], frame = data.frames[stop.frame];
-    nodes.clear(); edges.clear();
-    nodes.add(frame.nodes); edges.add(frame.edges);
+    nodes.clear();
+    nodes.add(frame.nodes);
+    routes.update(frame);
+    network.redraw();
     const area = document.getElementById("area").textContent;
     document.getElementById("asat").textContent = "as at " + stop.words;
     document.getElementById("stopdate").textContent = stop.words;
+    slider.setAttribute("aria-valuetext", stop.words + (stop.title ? ": " + stop.title : ""));
     document.getElementById("stoptitle").textContent = stop.title;
     document.getElementById("caption").textContent = area + ": as at " + stop.words + ".";
     document.getElementById("empty").hidden = frame.nodes.length > 0;
@@ -217,13 +225,14 @@ footer { font-size: .85rem; color: #222; }
     note.textContent = frame.note; note.hidden = !frame.note;
     legend(frame); sources(frame);
     document.title = area + ": as at " + stop.words;
-    if (!fitted && frame.nodes.length) { network.fit({animation: false}); fitted = true; }
+    if (!fitted && frame.nodes.length) { routes.fitWidth(container); fitted = true; }
   }
   slider.addEventListener("input", () => show(Number(slider.value)));
-  document.getElementById("fit").addEventListener("click", () => network.fit());
+  document.getElementById("fit").addEventListener("click", () => routes.fitWidth(container));
+  window.addEventListener("resize", () => routes.fitWidth(container));
   slider.value = String(data.start);
   show(data.start);
-  window.snapshotView = {nodes, edges, network, stops: data.stops};  // for tests and debugging
+  window.snapshotView = {nodes, edges, network, routes, stops: data.stops};  // for tests
   document.body.dataset.ready = "true";
 })();
 </script>

@@ -1,54 +1,88 @@
-"""Snapshots as SVG and PNG for briefings: matplotlib (Agg) at the page's fixed positions.
+"""Snapshots as SVG and PNG for briefings: one sheet (A4 landscape unless asked otherwise).
 
-Organisations are boxes at their all-time ``Scene`` positions, so an image for 2016 and one for
-2021 line up. Under the graph: a legend, the caption (area, date, focus, diff) and the
-numbered sources behind what is drawn, with the data's content hash. SVG text stays text
-(``svg.fonttype: none``) and the file is byte-identical between runs (fixed ``svg.hashsalt``,
-no date in the metadata).
+The sheet holds the title, the view's ``Drawing`` (``graph.drawing.picture``: boxes, routed
+edges, role labels) scaled to the room left, a legend and the sources. Every piece of text is
+7 pt or more on the sheet; a view that cannot be drawn that large says so and suggests a focus.
+Each box ends with the numbers of its sources, each relationship type's legend line with
+those of its edges, and only those sources are listed (shortened when room is short; the
+JSON and HTML snapshots hold them whole). SVG text stays text (``svg.fonttype: none``) and
+the file is byte-identical between runs (fixed ``svg.hashsalt``, no date in the metadata).
+Names are literal text: maths typesetting is off, so ``$x$`` is drawn as written.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import textwrap
-from collections import defaultdict
+from dataclasses import dataclass
 
 import matplotlib
 import networkx as nx
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
 
-from graph.drawing.scene import GHOST_LABEL, STATE_COLOURS, Scene, SceneNode
-from graph.drawing.vis import tint
-from graph.export.request import Caption, SnapshotRequest, caption
+from graph.core.colours import safe_colour
+from graph.drawing.geometry import STATE_BORDERS, Drawing, tint
+from graph.drawing.scene import GHOST_LABEL, Scene
+from graph.drawing.text import LINE_HEIGHT, shorten, width
+from graph.export.request import (
+    SIZES,
+    Caption,
+    SnapshotError,
+    SnapshotRequest,
+    caption,
+    sheet_drawing,
+    type_sources,
+)
 
-PX_PER_INCH = 100.0  # scene pixels per inch at full size
-MAX_WIDTH_IN = 40.0  # wider scenes are scaled down (labels shrink with them, to FONT_MIN)
-BOX_WIDTH = 200.0  # scene pixels, as wide as the page's boxes
-LINE_PX = 14.0
-FONT_PT = 8.0
-FONT_MIN = 5.0
-WRAP = 24
-MARGIN_IN = 0.4
-SOURCE_COLUMN_IN = 9.0
+MIN_PT = 7.0  # no text on the sheet is smaller
+TEXT_PT = 7.0  # legend, caption and sources
+TITLE_PT = 12.0
+MARGIN_PT = 16.0
+MAX_SCALE = 1.6  # a small view is enlarged at most this much
+SOURCE_BUDGETS = (None, 110, 80, 60, 48, 40, 34)  # characters per source, longest first
+PT_PER_MM = 72 / 25.4
+FLOW_SLACK = 0.96  # of a line's room used: long lines render a little wider than measured
 STYLE = {
     "svg.fonttype": "none",  # text stays text: searchable, selectable
     "svg.hashsalt": "orgs-snapshot",  # stable ids: the same SVG bytes on every run
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
     "path.simplify": False,
+    "text.parse_math": False,  # a name with $...$ is text, not maths (and cannot crash)
+    "text.usetex": False,
 }
 STATE_TEXT = {"added": "added since {since}", "ended": "ended since {since}",
-              "renamed": "renamed since {since}"}
+              "renamed": "renamed since {since} (✎)"}
+
+
+class Sheet:
+    """A sheet in points, origin top left, with matplotlib underneath."""
+
+    def __init__(self, width_pt: float, height_pt: float):
+        self.width, self.height = width_pt, height_pt
+        self.figure = Figure(figsize=(width_pt / 72, height_pt / 72))
+        self.figure.patch.set_facecolor("white")
+        self.axes = self.figure.add_axes((0, 0, 1, 1))
+        self.axes.set_xlim(0, width_pt)
+        self.axes.set_ylim(height_pt, 0)
+        self.axes.set_axis_off()
+
+    def text(self, x: float, y: float, text: str, size: float, **style) -> None:
+        """A line of text whose top is at ``y``."""
+        if size < MIN_PT - 1e-9:
+            raise ValueError(f"text of {size} pt is below the {MIN_PT} pt floor")
+        self.axes.text(x, y, text, fontsize=size, va=style.pop("va", "top"),
+                       ha=style.pop("ha", "left"), **style)
 
 
 def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
     view = request.scene(graph)
     text = caption(graph, view, request)
     with matplotlib.rc_context(STYLE):
-        figure = draw(view, text)
+        figure = draw(plan(view, text, sheet_drawing(graph, view, request, text),
+                           request.size, type_sources(view, text)))
         buffer = io.BytesIO()
         if request.fmt == "svg":
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": text.title})
@@ -58,175 +92,225 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
     return buffer.getvalue()
 
 
-def draw(view: Scene, text: Caption) -> Figure:
-    """The whole picture: heading, graph, legend, caption and sources, sized to fit."""
-    boxes = {node.id: _label(node) for node in view.nodes}
-    xs = [n.x for n in view.nodes] or [0.0]
-    ys = [n.y for n in view.nodes] or [0.0]
-    tallest = max((len(lines) for lines in boxes.values()), default=1) * LINE_PX + 16
-    left, right = min(xs) - BOX_WIDTH / 2 - 30, max(xs) + BOX_WIDTH / 2 + 30
-    top, bottom = min(ys) - tallest / 2 - 30, max(ys) + tallest / 2 + 30
-    natural_width = (right - left) / PX_PER_INCH
-    scale = min(1.0, MAX_WIDTH_IN / natural_width)
-    font = max(FONT_MIN, FONT_PT * scale)
-    graph_w = natural_width * scale
-    graph_h = (bottom - top) / PX_PER_INCH * scale
-    width = max(graph_w + 2 * MARGIN_IN, 8.0)
-    usable = width - 2 * MARGIN_IN
-    source_columns = max(1, int(usable / SOURCE_COLUMN_IN))  # wide images: sources in columns
-    column_in = usable / source_columns
-    chars = int(column_in * 72 / (7.5 * 0.55)) - 4  # characters per caption line at 7.5 pt
+def problem(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str | None:
+    """Why the view cannot go on one sheet with text of 7 pt or more, or None when it can."""
+    view = request.scene(graph)
+    text = caption(graph, view, request)
+    try:
+        plan(view, text, sheet_drawing(graph, view, request, text), request.size,
+             type_sources(view, text))
+    except SnapshotError as error:
+        return str(error)
+    return None
 
-    handles = _legend_handles(view, text)
-    columns = max(1, min(len(handles), int((width - 2 * MARGIN_IN) / 2.6)))
-    legend_h = (math.ceil(len(handles) / columns) * 0.22 + 0.2) if handles else 0.0
-    heading_lines = textwrap.wrap(f"{text.title}. {text.provenance}.", int(usable * 72 / 4.1))
-    columns_of_lines = _source_columns(text, chars, source_columns)
-    caption_h = (len(heading_lines) + 1 + max(map(len, columns_of_lines))) * 0.16 + 0.2
-    heading_h = 0.55 + (0.22 if text.subtitle else 0) + (0.22 if text.note else 0)
-    height = MARGIN_IN + heading_h + graph_h + legend_h + caption_h + MARGIN_IN
 
-    figure = Figure(figsize=(width, height))
-    figure.patch.set_facecolor("white")
-    y = height - MARGIN_IN  # inches from the bottom, moving down
-    figure.text(MARGIN_IN / width, y / height, text.title, fontsize=14, weight="bold",
-                va="top", ha="left")
-    y -= 0.32
-    for extra in (text.subtitle, text.note):
-        if extra:
-            figure.text(MARGIN_IN / width, y / height, extra, fontsize=9, va="top", ha="left",
-                        color="#333")
-            y -= 0.22
-    y -= 0.23
-    axes = figure.add_axes(((width - graph_w) / 2 / width, (y - graph_h) / height,
-                            graph_w / width, graph_h / height))
-    axes.set_xlim(left, right)
-    axes.set_ylim(-bottom, -top)  # scene y grows downwards
-    axes.set_axis_off()
-    if view.nodes:
-        _draw_graph(axes, view, boxes, font)
+@dataclass(frozen=True)
+class Plan:
+    """Where everything goes on the sheet."""
+
+    view: Scene
+    text: Caption
+    drawn: Drawing
+    size: str
+    heading: list
+    legend: list
+    legend_lines: list[list[int]]
+    source_lines: list[str]
+    footer_h: float
+    area_h: float
+    scale: float
+
+
+def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
+         type_numbers: dict[str, str]) -> Plan:
+    """Room for the heading, the legend and the sources (cut shorter when room is short),
+    and the scale of the graph in what is left. Raises ``SnapshotError`` when the view does
+    not fit with its labels at 7 pt or more."""
+    width_mm, height_mm, size_words = SIZES[size]
+    sheet_w, sheet_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    inner = sheet_w - 2 * MARGIN_PT
+    heading = [(text.title, TITLE_PT, "bold")]
+    heading += [(line, 8.0, "normal") for line in (text.subtitle, text.note) if line]
+    heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4
+    legend = _legend_entries(view, text, type_numbers)
+    legend_lines = _flow([w for w, _ in legend], inner * FLOW_SLACK)
+    legend_h = len(legend_lines) * TEXT_PT * LINE_HEIGHT
+    smallest = min([n.font_size for n in drawn.nodes]
+                   + [drawn.font_size for e in drawn.edges if e.label], default=TEXT_PT)
+    for budget in SOURCE_BUDGETS:
+        source_lines = _source_lines(text, inner * FLOW_SLACK, budget)
+        footer_h = legend_h + 6 + (len(source_lines) + 1) * TEXT_PT * LINE_HEIGHT
+        area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
+        scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
+        if smallest * scale >= MIN_PT - 1e-9:
+            return Plan(view, text, drawn, size, heading, legend, legend_lines, source_lines,
+                        footer_h, area_h, scale)
+    raise SnapshotError(
+        f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
+        f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
+        f"{len(text.sources)} sources): draw less with --focus ID --depth 1 (or --kinds, "
+        f"--types), or choose another --size")
+
+
+def draw(sheet_plan: Plan) -> Figure:
+    """The sheet: heading, graph, legend and sources."""
+    p = sheet_plan
+    width_mm, height_mm, _ = SIZES[p.size]
+    sheet = Sheet(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
+    inner = sheet.width - 2 * MARGIN_PT
+    drawn, text, scale, area_h = p.drawn, p.text, p.scale, p.area_h
+    heading, legend, legend_lines, source_lines = p.heading, p.legend, p.legend_lines, \
+        p.source_lines
+    footer_h = p.footer_h
+    y = MARGIN_PT
+    for line, size_pt, weight in heading:
+        sheet.text(MARGIN_PT, y, line, size_pt, weight=weight, color="#111" if
+                   weight == "bold" else "#333")
+        y += size_pt * LINE_HEIGHT
+    y += 4
+    left = MARGIN_PT + (inner - drawn.width * scale) / 2
+    if drawn.nodes:
+        _draw_graph(sheet, drawn, left, y, scale)
     else:
-        axes.text((left + right) / 2, -(top + bottom) / 2,
-                  "Nothing in force on this date for this selection.", ha="center",
-                  va="center", fontsize=10, color="#555")
-    y -= graph_h
-    if handles:
-        figure.legend(handles=handles, loc="upper left", ncols=columns, frameon=False,
-                      fontsize=8, bbox_to_anchor=(MARGIN_IN / width, (y - 0.05) / height),
-                      handlelength=2.4, columnspacing=1.5, borderaxespad=0)
-        y -= legend_h
-    y -= 0.1
-    for line in [*heading_lines, "Sources"]:
-        figure.text(MARGIN_IN / width, y / height, line, fontsize=7.5, va="top", ha="left",
-                    color="#222", weight="bold" if line == "Sources" else "normal")
-        y -= 0.16
-    for i, column in enumerate(columns_of_lines):
-        x = (MARGIN_IN + i * column_in) / width
-        for row, line in enumerate(column):
-            figure.text(x, (y - row * 0.16) / height, line, fontsize=7.5, va="top",
-                        ha="left", color="#222")
-    return figure
+        sheet.text(sheet.width / 2, y + area_h / 2, "Nothing in force on this date for this "
+                   "selection.", 10.0, ha="center", color="#555")
+    y = sheet.height - MARGIN_PT - footer_h
+    for line in legend_lines:
+        x = MARGIN_PT
+        for index in line:
+            entry_width, paint = legend[index]
+            paint(sheet, x, y)
+            x += entry_width
+        y += TEXT_PT * LINE_HEIGHT
+    y += 6
+    sheet.text(MARGIN_PT, y, f"{text.provenance}. Numbers in brackets and in the legend are "
+               f"the sources below.", TEXT_PT, color="#333")
+    y += TEXT_PT * LINE_HEIGHT
+    for line in source_lines:
+        sheet.text(MARGIN_PT, y, line, TEXT_PT, color="#222")
+        y += TEXT_PT * LINE_HEIGHT
+    return sheet.figure
 
 
-def _draw_graph(axes, view: Scene, boxes: dict[str, list[str]], font: float) -> None:
-    patches: dict[str, FancyBboxPatch] = {}
-    for node in view.nodes:
-        lines = boxes[node.id]
-        h = len(lines) * LINE_PX + 12
-        faded = node.state in ("ghost", "ended")
-        border = STATE_COLOURS.get(node.state, node.colour)
-        patch = FancyBboxPatch((node.x - BOX_WIDTH / 2, -node.y - h / 2), BOX_WIDTH, h,
-                               boxstyle="round,pad=0,rounding_size=8",
-                               facecolor=tint(node.colour, 0.12 if faded else 0.3),
-                               edgecolor=border, zorder=2,
-                               linewidth=2.4 if node.state in STATE_COLOURS else 0.9,
-                               linestyle="--" if node.state == "ghost" else "-")
-        axes.add_artist(patch)
-        patches[node.id] = patch
-        axes.text(node.x, -node.y, "\n".join(lines), ha="center", va="center", fontsize=font,
-                  color="#777" if faded else "#111", zorder=3, linespacing=1.25)
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    for edge in view.edges:
-        if edge.source == edge.target:
-            continue
-        pair = tuple(sorted((edge.source, edge.target)))
-        nth = seen[pair]
-        seen[pair] += 1
-        bend = 0.12 * ((nth + 1) // 2) * (1 if nth % 2 else -1) if nth else 0.0
-        a, b = patches[edge.source], patches[edge.target]
-        if nth == 0 and _passes_boxes(view, edge.source, edge.target):
-            bend = 0.3  # arc over the boxes in between instead of through them
-        # end on the boxes' borders, computed here: matplotlib's patch clipping is ~20 ms/edge
-        arrow = FancyArrowPatch(_border(a, _centre(b)), _border(b, _centre(a)),
-                                shrinkA=1, shrinkB=1, arrowstyle="-|>", mutation_scale=9,
-                                connectionstyle=f"arc3,rad={bend}", color=edge.colour,
-                                linewidth=2.0 if edge.state in ("added", "ended") else 1.0,
-                                linestyle="--" if edge.dashes else "-",
-                                alpha=0.45 if edge.state == "ghost" else 0.9, zorder=1)
-        axes.add_artist(arrow)  # not add_patch: the limits are fixed, skip their update
-        if edge.count > 1:
-            (x1, y1), (x2, y2) = _centre(a), _centre(b)
-            axes.text((x1 + x2) / 2, (y1 + y2) / 2, f"×{edge.count}", fontsize=font,
-                      ha="center", va="center", color=edge.colour, zorder=3,
-                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+def _draw_graph(sheet: Sheet, drawn: Drawing, left: float, top: float, scale: float) -> None:
+    axes = sheet.axes
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return left + x * scale, top + y * scale
+
+    for edge in drawn.edges:  # lineage last: above the others
+        points = [at(x, y) for x, y in edge.points]
+        line_width = edge.line_width * scale
+        axes.add_line(Line2D([p[0] for p in points], [p[1] for p in points],
+                             color=edge.colour, linewidth=line_width,
+                             linestyle=(0, (4, 2)) if edge.dashes else "-",
+                             alpha=0.45 if edge.faded else 1.0, zorder=3 if edge.lineage else 2,
+                             solid_capstyle="butt"))
+        axes.add_patch(Polygon(_arrowhead(points[-2], points[-1], 2.2 + 1.6 * line_width),
+                               closed=True, facecolor=edge.colour, edgecolor="none",
+                               alpha=0.45 if edge.faded else 1.0, zorder=3))
+    for edge in drawn.edges:
+        if edge.label and edge.label_at:
+            x, y = at(*edge.label_at)
+            axes.text(x, y, edge.label, fontsize=drawn.font_size * scale, ha="center",
+                      va="center", color="#222", zorder=5,
+                      bbox={"boxstyle": "square,pad=0.12", "facecolor": "white",
+                            "edgecolor": "none", "alpha": 0.85})
+    for node in drawn.nodes:
+        x, y = at(node.x - node.width / 2, node.y - node.height / 2)
+        axes.add_patch(FancyBboxPatch(
+            (x, y), node.width * scale, node.height * scale,
+            boxstyle=f"round,pad=0,rounding_size={2 * scale}", facecolor=node.fill,
+            edgecolor=node.border, linewidth=node.border_width * 0.6 * scale,
+            linestyle=(0, (3, 2)) if node.dashed else "-", zorder=6))
+        cx, cy = at(node.x, node.y)
+        axes.text(cx, cy, "\n".join(node.label), fontsize=node.font_size * scale, ha="center",
+                  va="center", linespacing=LINE_HEIGHT, color="#777" if node.faded else "#111",
+                  zorder=7)
 
 
-def _border(box: FancyBboxPatch, towards: tuple[float, float]) -> tuple[float, float]:
-    """Where the line from the box's centre towards a point leaves the box."""
-    (cx, cy), (tx, ty) = _centre(box), towards
-    dx, dy = tx - cx, ty - cy
-    if dx == dy == 0:
-        return cx, cy
-    half_w, half_h = box.get_width() / 2, box.get_height() / 2
-    t = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-    return cx + dx * t, cy + dy * t
+def _arrowhead(before: tuple[float, float], tip: tuple[float, float],
+               length: float) -> list[tuple[float, float]]:
+    dx, dy = tip[0] - before[0], tip[1] - before[1]
+    norm = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / norm, dy / norm
+    bx, by = tip[0] - ux * length, tip[1] - uy * length
+    half = length * 0.45
+    return [tip, (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
 
 
-def _passes_boxes(view: Scene, source: str, target: str) -> bool:
-    """True when a straight line between two boxes on one row would cross another box."""
-    ends = [n for n in view.nodes if n.id in (source, target)]
-    if len(ends) != 2 or ends[0].y != ends[1].y:
-        return False
-    low, high = sorted((ends[0].x, ends[1].x))
-    return any(n.y == ends[0].y and low < n.x < high for n in view.nodes)
+def _legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) -> list:
+    """(width, paint(sheet, x, y)) for each legend entry: kinds, relationship types (with the
+    numbers of their sources) and the marks for states."""
+    entries = []
+    swatch_w, gap = 14.0, 10.0
 
+    def entry(label: str, swatch) -> None:
+        def paint(sheet: Sheet, x: float, y: float) -> None:
+            swatch(sheet.axes, x, y + 1.5, swatch_w, TEXT_PT * 0.9)
+            sheet.text(x + swatch_w + 3, y, label, TEXT_PT, color="#222")
+        entries.append((swatch_w + 3 + width(label, TEXT_PT) + gap, paint))
 
-def _label(node: SceneNode) -> list[str]:
-    lines = textwrap.wrap(node.name, WRAP) or [node.id]
-    if node.former_name:
-        lines += textwrap.wrap(f"(formerly {node.former_name})", WRAP)
-    return lines
+    def box(fill: str, border: str, dashed: bool = False, line: float = 0.8):
+        return lambda axes, x, y, w, h: axes.add_patch(Rectangle(
+            (x, y), w, h, facecolor=fill, edgecolor=border, linewidth=line,
+            linestyle=(0, (2, 1)) if dashed else "-"))
 
+    def stroke(colour: str, dashed: bool, line: float):
+        return lambda axes, x, y, w, h: axes.add_line(Line2D(
+            [x, x + w], [y + h / 2, y + h / 2], color=colour, linewidth=line,
+            linestyle=(0, (4, 2)) if dashed else "-"))
 
-def _centre(patch: FancyBboxPatch) -> tuple[float, float]:
-    return (patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2)
-
-
-def _legend_handles(view: Scene, text: Caption) -> list:
-    handles: list = [Patch(facecolor=tint(k.colour), edgecolor=k.colour, label=k.label)
-                     for k in view.kinds]
-    handles += [Line2D([], [], color=t.colour, linestyle="--" if t.dashes else "-", label=t.label)
-                for t in view.types]
+    for kind in view.kinds:
+        entry(kind.label, box(tint(kind.colour), safe_colour(kind.colour)))
+    for rel_type in view.types:
+        lineage = any(e.lineage for e in view.edges if e.type == rel_type.id)
+        numbers = type_numbers.get(rel_type.id)
+        entry(rel_type.label + (f" [{numbers}]" if numbers else ""),
+              stroke(safe_colour(rel_type.colour), rel_type.dashes, 1.7 if lineage else 0.9))
     states = {n.state for n in view.nodes}
     for state, template in STATE_TEXT.items():
         if state in states and text.diff_from:
-            handles.append(Patch(facecolor="white", edgecolor=STATE_COLOURS[state],
-                                 linewidth=2.4, label=template.format(since=text.diff_from)))
+            entry(template.format(since=text.diff_from), box("white", STATE_BORDERS[state],
+                                                             line=1.6))
     if "ghost" in states:
-        handles.append(Patch(facecolor="white", edgecolor="#999", linestyle="--",
-                             label=GHOST_LABEL))
-    return handles
+        entry(GHOST_LABEL, box("#f2f2f2", "#999999", dashed=True))
+    return entries
 
 
-def _source_columns(text: Caption, chars: int, columns: int) -> list[list[str]]:
-    """The numbered sources, each wrapped to ``chars`` and kept whole, in balanced columns."""
-    blocks = [textwrap.wrap(s.text(), chars, subsequent_indent="    ") for s in text.sources]
-    if not blocks:
-        return [["No sources cited by what is drawn."]]
-    per_column = math.ceil(sum(map(len, blocks)) / columns)
-    result: list[list[str]] = [[]]
-    for block in blocks:
-        if result[-1] and len(result[-1]) + len(block) > per_column and len(result) < columns:
-            result.append([])
-        result[-1].extend(block)
-    return result
+def _flow(widths: list[float], room: float) -> list[list[int]]:
+    """Indexes of items laid out in lines no wider than ``room``."""
+    lines: list[list[int]] = []
+    used = room
+    for i, w in enumerate(widths):
+        if used + w > room and (not lines or lines[-1]):
+            lines.append([])
+            used = 0.0
+        lines[-1].append(i)
+        used += w
+    return [line for line in lines if line]
+
+
+def _source_lines(text: Caption, room: float, budget: int | None) -> list[str]:
+    """The sources as a run-in list of lines, each source cut to ``budget`` characters' worth
+    of width (whole when ``budget`` is None)."""
+    if not text.sources:
+        return ["Sources: none cited by what is drawn."]
+    pieces = []
+    for source in text.sources:
+        piece = source.text()
+        if budget is not None and len(piece) > budget:  # who and when first, then the title
+            detail = ", ".join(filter(None, [source.publisher, source.published]))
+            detail = shorten(detail, budget * 0.6 * TEXT_PT * 0.55, TEXT_PT)
+            head = f"{source.number}. " + (f"{detail}: " if detail else "")
+            title_room = max(budget - len(head), 10) * TEXT_PT * 0.55
+            piece = head + shorten(source.title, title_room, TEXT_PT)
+        pieces.append(piece)
+    lines: list[str] = ["Sources:"]
+    for piece in pieces:
+        candidate = f"{lines[-1]}   {piece}"
+        if width(candidate, TEXT_PT) <= room:
+            lines[-1] = candidate
+        else:
+            lines.append(shorten(piece, room, TEXT_PT))  # a title longer than a line is cut
+    return lines

@@ -10,7 +10,7 @@ import networkx as nx
 from graph.core.serialize import organisation_json, relationship_json
 from graph.core.temporal import dataset_of, relationship
 from graph.export.attributes import NO_GROUPING, drop_none
-from graph.export.request import SnapshotRequest, caption
+from graph.export.request import SnapshotRequest, caption, sheet_drawing
 
 
 def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
@@ -19,16 +19,20 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
 
 
 def snapshot_json(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict[str, Any]:
-    """The view at the request's date: nodes, edges, sources with titles and URLs, provenance."""
+    """The view at the request's date: nodes, edges, sources with titles and URLs, provenance,
+    and the ``drawing`` an SVG or PNG of the request's size draws (boxes, routes, labels)."""
     dataset = dataset_of(graph)
     view = request.scene(graph, max_nodes=NO_GROUPING)
     text = caption(graph, view, request)
+    drawn = sheet_drawing(graph, view, request, text)
+    places = {n.id: (n.x, n.y) for n in drawn.nodes}
     nodes = []
     for node in view.nodes:
         record = organisation_json(dataset.organisations[node.id], node.name)
+        x, y = places[node.id]
         record.update(drop_none({"kind_label": dataset.kinds[node.kind].label,
                                   "state": node.state, "renamed_from": node.former_name,
-                                  "x": node.x, "y": node.y, "colour": node.colour}))
+                                  "x": x, "y": y, "colour": node.colour}))
         nodes.append(record)
     edges = []
     for edge in view.edges:
@@ -43,7 +47,7 @@ def snapshot_json(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict[str,
         "kinds": sorted(request.kinds) if request.kinds is not None else None,
         "types": sorted(request.types) if request.types is not None else None,
         "content_hash": view.content_hash, "caption": text.title,
-        "nodes": nodes, "edges": edges,
+        "nodes": nodes, "edges": edges, "drawing": drawn.json(),
         "sources": [drop_none({"number": s.number, "id": s.id, "title": s.title,
                                 "publisher": s.publisher, "published": s.published,
                                 "url": s.url}) for s in text.sources],

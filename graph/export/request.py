@@ -12,9 +12,17 @@ import networkx as nx
 
 from graph.core.dates import DateError, as_day, words
 from graph.core.temporal import DateLike, dataset_of, exists
+from graph.drawing.geometry import Drawing
+from graph.drawing.picture import drawing
 from graph.drawing.scene import MAX_NODES, Scene, scene
 
 DPI_RANGE = (30, 1200)
+# sheet sizes for SVG and PNG, in millimetres (width, height), with their names in words
+SIZES: dict[str, tuple[float, float, str]] = {
+    "a4": (297.0, 210.0, "A4 landscape"),
+    "a4-portrait": (210.0, 297.0, "A4 portrait"),
+    "slide": (338.7, 190.5, "16:9 slide"),
+}
 
 
 class SnapshotError(ValueError):
@@ -33,6 +41,7 @@ class SnapshotRequest:
     types: frozenset[str] | None = None
     diff_from: dt.date | None = None
     dpi: int = 200
+    size: str = "a4"  # the sheet of an SVG or PNG, and the frame of the JSON's drawing
 
     def scene(self, graph: nx.MultiDiGraph, day: dt.date | None = None,
               max_nodes: int = MAX_NODES) -> Scene:
@@ -103,10 +112,42 @@ def caption(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest) -> Ca
                    focus.name_at(view.day) if focus else None, request.depth, view.note)
 
 
+def sheet_drawing(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest,
+                  text: Caption) -> Drawing:
+    """The drawing an SVG or PNG puts on its sheet (and the JSON exposes): each box ends with
+    the numbers of its sources in the caption's list."""
+    numbers = {s.id: s.number for s in text.sources}
+    notes = {n.id: f"[{numbers_text(numbers[s] for s in n.sources)}]"
+             for n in view.nodes if n.sources}
+    return drawing(graph, view, request.size, notes=notes)
+
+
+def type_sources(view: Scene, text: Caption) -> dict[str, str]:
+    """Relationship type -> the numbers of the sources behind its edges drawn ("3, 7–9"): the
+    legend line of each type refers to them."""
+    numbers = {s.id: s.number for s in text.sources}
+    by_type: dict[str, set[int]] = {}
+    for edge in view.edges:
+        by_type.setdefault(edge.type, set()).update(numbers[s] for s in edge.sources)
+    return {t: numbers_text(found) for t, found in by_type.items() if found}
+
+
+def numbers_text(numbers) -> str:
+    """Sorted numbers with runs joined: 1,3–5,9."""
+    ordered = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for n in ordered:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ",".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in runs)
+
+
 def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | None = None,
                  depth: int = 1, kinds: set[str] | list[str] | None = None,
                  types: set[str] | list[str] | None = None, diff_from: DateLike | None = None,
-                 dpi: int = 200) -> SnapshotRequest:
+                 dpi: int = 200, size: str = "a4") -> SnapshotRequest:
     """Check the options against the dataset; one ``SnapshotError`` naming the first problem
     (``fmt`` is checked by ``graph.export.snapshot``, which knows the formats)."""
     dataset = dataset_of(graph)
@@ -117,6 +158,8 @@ def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
         raise SnapshotError(f"dpi must be a whole number from {DPI_RANGE[0]} to {DPI_RANGE[1]}, "
                             f"not {dpi!r}")
+    if size not in SIZES:
+        raise SnapshotError(f"unknown size '{size}' (choose one of: {', '.join(SIZES)})")
     org_id = None
     if focus:
         org_id = dataset.resolve(focus)
@@ -134,7 +177,7 @@ def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str
     return SnapshotRequest(fmt, day, org_id, depth,
                            _names(kinds, dataset.kinds, "kind"),
                            _names(types, dataset.relationship_types, "relationship type"),
-                           since, dpi)
+                           since, dpi, size)
 
 
 def _day(value: DateLike, what: str) -> dt.date:

@@ -51,13 +51,16 @@ def file_name(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | 
 def render_snapshot(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str | None = None,
                     depth: int = 1, kinds: set[str] | list[str] | None = None,
                     types: set[str] | list[str] | None = None,
-                    diff_from: DateLike | None = None, dpi: int = 200) -> bytes:
+                    diff_from: DateLike | None = None, dpi: int = 200,
+                    size: str = "a4") -> bytes:
     """The snapshot of ``graph`` on ``date`` in format ``fmt`` (see ``FORMATS``), as bytes.
 
     ``focus`` (an id or ODS code) and ``depth`` keep one organisation and its neighbours;
     ``kinds`` and ``types`` filter; ``diff_from`` marks what was added, ended or renamed since
-    that date; ``dpi`` is the PNG's resolution. Raises ``SnapshotError`` for bad options.
+    that date; ``dpi`` is the PNG's resolution; ``size`` the sheet of an SVG or PNG (``a4``
+    landscape, ``a4-portrait`` or ``slide``), also the frame of the JSON's ``drawing``. Raises
+    ``SnapshotError`` for bad options, and for an image too large for its sheet.
     """
     request = make_request(graph, check_format(fmt), date, focus=focus, depth=depth,
-                           kinds=kinds, types=types, diff_from=diff_from, dpi=dpi)
+                           kinds=kinds, types=types, diff_from=diff_from, dpi=dpi, size=size)
     return FORMATS[request.fmt][2](graph, request)

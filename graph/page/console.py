@@ -3,7 +3,6 @@ nodes and relationships a query returned, drawn like the main graph."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,9 +10,10 @@ import networkx as nx
 
 from graph.core import temporal
 from graph.core.colours import safe_colour
-from graph.drawing.layout import layout
+from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
+from graph.drawing.layout import FRAMES, all_time_order, grid
 from graph.drawing.scene import kind_colours, type_styles
-from graph.drawing.vis import OPTIONS, tint
+from graph.drawing.vis import OPTIONS, drawing_data
 from loaders.query.result import QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.stores.settings import neo4j_settings
@@ -45,44 +45,50 @@ def result_table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, An
 def query_graph_data(elements: Mapping[str, list[dict[str, Any]]],
                      graph: nx.MultiDiGraph) -> dict[str, Any] | None:
     """The nodes and relationships a query returned, drawn like the main graph (organisations
-    at their all-time places and colours; sources and events in a row beneath), or None when
-    the query returned none."""
+    in their all-time cells, routed edges, mergers as arrows into the successor; sources and
+    events in a row beneath), or None when the query returned none."""
     found = elements.get("nodes") or []
     if not found:
         return None
-    positions, colours, styles = layout(graph), kind_colours(graph), type_styles(graph)
-    bottom = max((y for _, y in positions.values()), default=0.0) + 200.0
-    nodes, others = [], 0
+    dataset = temporal.dataset_of(graph)
+    colours, styles = kind_colours(graph), type_styles(graph)
+    below = max((k.tier for k in dataset.kinds.values()), default=0) + 1
+    order = all_time_order(graph)
+    nodes, titles, seen = [], {}, set()
     for node in found:
         node_id = str(node["id"])
-        if node_id in positions:
-            (x, y), colour = positions[node_id], colours.get(node["label"], "#999999")
-        else:
-            x, y, colour, others = others * 230.0, bottom, "#bbbbbb", others + 1
-        nodes.append({"id": node_id, "label": "\n".join(_wrap(str(node["name"]))),
-                      "title": f"{node['name']}\n{node['label']}", "x": x, "y": y,
-                      "shape": "box", "color": {"background": tint(colour), "border": colour},
-                      "font": {"color": "#111", "size": 14}})
-    ids = {n["id"] for n in nodes}
-    edges = [{"id": r["id"] or f"rel-{i}", "from": r["from"], "to": r["to"], "arrows": "to",
-              "title": r["type"], "color": {"color": styles.get(r["type"], ("#555555",))[0]},
-              "dashes": styles.get(r["type"], ("", False))[1]}
-             for i, r in enumerate(elements.get("relationships") or [])
-             if r.get("from") in ids and r.get("to") in ids]
-    kinds = temporal.dataset_of(graph).kinds
-    used = {n["label"] for n in found}
-    xs, ys = [n["x"] for n in nodes], [n["y"] for n in nodes]
-    return {"nodes": nodes, "edges": edges, "options": OPTIONS, "selected": None,
-            "frame": "query", "extent": [max(xs) - min(xs) + 240.0, max(ys) - min(ys) + 120.0],
-            "legend": {
-                "kinds": [{"label": kinds[k].label, "colour": safe_colour(c)}
-                          for k, c in colours.items()
-                          if k in used],
-                "types": [], "states": []}}
-
-
-def _wrap(text: str) -> list[str]:
-    return textwrap.wrap(text, 24) or [text]
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        kind = dataset.kinds.get(str(node["label"]))
+        org = dataset.organisations.get(node_id)
+        nodes.append(NodeSpec(node_id, str(node["name"]), kind.tier if kind and org else below,
+                              colours.get(str(node["label"]), "#bbbbbb"),
+                              order=order.get(node_id, len(order) + len(nodes))))
+        titles[node_id] = f"{node['name']}\n{node['label']}"
+    edges, edge_titles, used_types = [], {}, set()
+    for i, rel in enumerate(elements.get("relationships") or []):
+        if rel.get("from") in seen and rel.get("to") in seen:
+            rel_type = dataset.relationship_types.get(str(rel["type"]))
+            edge_id = str(rel["id"] or f"rel-{i}")
+            colour, dashes = styles.get(str(rel["type"]), ("#555555", False))
+            role = (rel.get("properties") or {}).get("role")
+            edges.append(EdgeSpec(edge_id, str(rel["from"]), str(rel["to"]), colour,
+                                  bool(rel_type and rel_type.lineage), dashes,
+                                  label=str(role) if role else None))
+            edge_titles[edge_id] = str(rel["type"]) + (f"\n{role}" if role else "")
+            used_types.add(str(rel["type"]))
+    drawn = compose(FRAMES["screen"], nodes, edges, grid(graph, "screen"), keep_extent=True)
+    used = {str(n["label"]) for n in found}
+    types = dataset.relationship_types
+    data = drawing_data(drawn, titles, edge_titles, {n.id: "" for n in nodes})
+    data.update(options=OPTIONS, selected=None, frame="query", legend={
+        "kinds": [{"label": dataset.kinds[k].label, "colour": safe_colour(c)}
+                  for k, c in colours.items() if k in used],
+        "types": [{"label": types[t].label, "colour": safe_colour(c), "dashes": d,
+                   "lineage": types[t].lineage} for t, (c, d) in styles.items() if t in used_types],
+        "states": []})
+    return data
 
 
 def console_caption(store_line: str) -> str:

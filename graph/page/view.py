@@ -13,16 +13,24 @@ from graph.core.colours import safe_colour
 from graph.core.model import Dataset, Organisation
 from graph.core.stops import Stop
 from graph.drawing.layout import layout
+from graph.drawing.picture import drawing
 from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, vis_data
+from graph.export import image
+from graph.export.request import SnapshotError, make_request
 from graph.page.state import ViewState, default_day, default_diff_from
 from loaders import warm
 
+# The column beside the graph (changes, details, events) sticks below the page's header.
+STICKY_SIDE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
+                   " { position: sticky; top: 3.75rem; align-self: flex-start; }")
+WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the graph
+
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """The all-time graph of a data file with its layout computed, from the warm cache when the
-    file is unchanged (raises ``loaders.problems.InvalidInput`` listing every problem of a bad
-    file)."""
+    """The all-time graph of a data file with its screen layout computed, from the warm cache
+    when the file is unchanged (raises ``loaders.problems.InvalidInput`` listing every problem of
+    a bad file)."""
     return warm.read_graph(path, prepare=layout)
 
 
@@ -53,25 +61,34 @@ def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> P
                   kinds=set(state.kinds) if state.kinds is not None else None,
                   types=set(state.types) if state.types is not None else None,
                   diff_from=diff_from)
-    data = vis_data(drawn)
-    places = layout(graph).values()
-    xs, ys = [x for x, _ in places] or [0.0], [y for _, y in places] or [0.0]
+    # the page's geometry: every box in its all-time cell, the same canvas at every date
+    data = vis_data(drawn, drawing(graph, drawn, "screen"))
     data.update(options=OPTIONS, legend=legend(drawn), selected=state.selected,
-                # the all-time layout's size, so the canvas keeps one shape at every date
-                extent=[max(xs) - min(xs) + 240.0, max(ys) - min(ys) + 120.0],
                 # a new "frame" (different focus or filters) is fitted to the screen again
                 frame="|".join([str(state.focus), str(state.depth), str(sorted(state.kinds or [])),
                                 str(sorted(state.types or [])), drawn.content_hash]))
     return PageView(replace(state, date=day, diff_from=diff_from), day, drawn, data)
 
 
+def sheet_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> str | None:
+    """Why this view cannot be downloaded as an SVG or PNG on one A4 sheet, or None."""
+    try:
+        request = make_request(graph, "svg", shown.day, focus=state.focus, depth=state.depth,
+                               kinds=state.kinds, types=state.types,
+                               diff_from=shown.scene.diff_from)
+    except SnapshotError as error:
+        return str(error)
+    return image.problem(graph, request)
+
+
 def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
     """Legend entries for the graph: kinds (colours), types (line styles) and node states."""
     states = sorted({n.state for n in drawn.nodes} - {"current"})
+    lineage = {e.type for e in drawn.edges if e.lineage}
     return {
         "kinds": [{"label": k.label, "colour": safe_colour(k.colour)} for k in drawn.kinds],
-        "types": [{"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes}
-                  for t in drawn.types],
+        "types": [{"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes,
+                   "lineage": t.id in lineage} for t in drawn.types],
         "states": [{"label": STATE_LABELS[s], "state": s} for s in states if s in STATE_LABELS],
     }
 

@@ -1,6 +1,7 @@
-// The explorer's graph: vis-network (inlined above this module) in Streamlit's v2 component.
-// Every name reaches the DOM as text: labels are drawn on the canvas, tooltips are plain
-// strings (vis-network sets them with innerText) and the legend is built with textContent.
+// The explorer's graph: vis-network and routes.js (inlined above this module) in Streamlit's
+// v2 component. Every name reaches the DOM as text: labels are drawn on the canvas, tooltips
+// are plain strings (vis-network and routes.js set them as text) and the legend is built with
+// textContent.
 
 function legendRow(swatch, text) {
   const row = document.createElement("span");
@@ -22,7 +23,7 @@ function drawLegend(box, legend) {
   for (const type of legend.types) {
     const swatch = document.createElement("span");
     swatch.className = "line";
-    swatch.style.borderTop = `3px ${type.dashes ? "dashed" : "solid"} ${type.colour}`;
+    swatch.style.borderTop = `${type.lineage ? 4 : 2}px ${type.dashes ? "dashed" : "solid"} ${type.colour}`;
     box.append(legendRow(swatch, type.label));
   }
   for (const state of legend.states) {
@@ -36,35 +37,29 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".org-graph");
   const canvasBox = root.querySelector(".canvas-box");
-  // As tall as the all-time layout's shape needs at this width, within the page's limits.
-  const [wide, tall] = data.extent || [1, 1];
-  const width = canvasBox.clientWidth || root.clientWidth || 900;
-  const height = Math.round(Math.min(data.height, Math.max(360, (width * tall) / wide + 80)));
-  canvasBox.style.height = `${height}px`;
   let graph = parentElement.__orgGraph;
-  // A selected node's edges keep their colours (vis-network greys them by default).
-  const edges = data.edges.map((edge) => ({
-    ...edge, color: { ...edge.color, highlight: edge.color.color, hover: edge.color.color },
-  }));
-  const content = { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(edges) };
+  const content = { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet([]) };
   if (!graph) {
+    const network = new vis.Network(canvasBox, content, data.options);
     graph = parentElement.__orgGraph = {
-      network: new vis.Network(canvasBox, content, data.options),
-      frame: data.frame,
+      network, frame: data.frame, routes: orgRoutes(network, canvasBox, data),
     };
     graph.network.on("click", (event) => {
       if (event.nodes.length) graph.send("clicked", String(event.nodes[0]));
     });
-    graph.network.once("afterDrawing", () => graph.network.fit());
+    graph.routes.fitWidth(canvasBox, data.minHeight);
+    new ResizeObserver(() => graph.routes.fitWidth(canvasBox, data.minHeight)).observe(canvasBox);
+    graph.network.on("afterDrawing", () => graph.report());
   } else {
     // A slider move keeps the reader's zoom; a new focus or filter is fitted again.
     const position = graph.network.getViewPosition();
     const scale = graph.network.getScale();
+    graph.routes.update(data);
     graph.network.setData(content);
     if (graph.frame === data.frame) {
-      graph.network.moveTo({ position, scale });
+      graph.network.moveTo({ position, scale, animation: false });
     } else {
-      graph.network.fit();
+      graph.routes.fitWidth(canvasBox, data.minHeight);
     }
     graph.frame = data.frame;
   }
@@ -74,12 +69,46 @@ export default function (component) {
   }
   drawLegend(root.querySelector(".legend"), data.legend);
   root.dataset.nodes = String(data.nodes.length);
+  const smallest = Math.min(...data.nodes.map((n) => n.font.size));
+  graph.report = () => {
+    root.dataset.scale = String(graph.network.getScale());
+    root.dataset.labelPx = String(smallest * graph.network.getScale());
+  };
+  graph.report();
 
-  // For the browser tests and for anyone scripting the page: where a node is on screen.
+  // For the browser tests and for anyone scripting the page: where a node is on screen, the
+  // zoom, and how big the smallest label is drawn in CSS pixels.
   globalThis.orgGraph = {
     nodeIds: () => content.nodes.getIds(),
     nodePosition: (id) => {
       const point = graph.network.canvasToDOM(graph.network.getPosition(id));
+      const box = canvasBox.getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    },
+    box: (id) => {  // the box vis-network drew, in network coordinates
+      const shape = graph.network.body.nodes[id].shape;
+      return { x: shape.left + shape.width / 2, y: shape.top + shape.height / 2,
+               width: shape.width, height: shape.height };
+    },
+    scale: () => graph.network.getScale(),
+    smallestLabelPx: () => smallest * graph.network.getScale(),
+    emptyPoint: () => {  // a visible point of the canvas with neither a box nor an edge
+      const box = canvasBox.getBoundingClientRect();
+      for (let y = Math.max(20, -box.top + 20); y < Math.min(box.height, innerHeight - box.top); y += 7) {
+        for (let x = 10; x < box.width - 10; x += 7) {
+          const dom = { x, y };
+          if (graph.network.getNodeAt(dom) === undefined && !graph.routes.routeAt(dom)) {
+            return { x: box.left + x, y: box.top + y };
+          }
+        }
+      }
+      return null;
+    },
+    routePoint: (id) => {
+      const route = graph.routes.state.routes.find((r) => r.id === id);
+      const [a, b] = route.points.length > 2 ? [route.points[1], route.points[2]]
+        : [route.points[0], route.points[1]];
+      const point = graph.network.canvasToDOM({ x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 });
       const box = canvasBox.getBoundingClientRect();
       return { x: box.left + point.x, y: box.top + point.y };
     },

@@ -1,0 +1,60 @@
+"""A scene's ``Drawing`` in a frame, cached: what the page, the exports and the JSON draw.
+
+``drawing(graph, scene, "screen")`` gives the page's geometry (every organisation in its
+all-time cell, the same canvas at every date); ``"a4"``, ``"a4-portrait"`` and ``"slide"``
+give a sheet's (the organisations drawn packed tier by tier). The cache holds the last
+``CACHE_SIZE`` drawings per graph, keyed by what the scene shows.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import networkx as nx
+
+from graph.core.temporal import dataset_of
+from graph.drawing.geometry import Drawing, EdgeSpec, NodeSpec, compose
+from graph.drawing.layout import FRAMES, all_time_order, grid
+from graph.drawing.scene import Scene
+
+CACHE_SIZE = 64
+RENAMED_MARK = "✎"
+
+
+def drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
+            notes: dict[str, str] | None = None) -> Drawing:
+    """The geometry of ``view`` in ``frame`` (see ``graph.drawing.layout.FRAMES``); ``notes``
+    (organisation id -> text, such as source numbers) end the boxes' labels."""
+    key = (frame, tuple(sorted((notes or {}).items())), view.grouped,
+           tuple((n.id, n.name, n.state, n.former_name) for n in view.nodes),
+           tuple((e.id, e.state, e.colour) for e in view.edges))
+    cache: OrderedDict = graph.graph.setdefault("drawings", OrderedDict())
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    made = compute_drawing(graph, view, frame, notes)
+    cache[key] = made
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return made
+
+
+def compute_drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
+                    notes: dict[str, str] | None = None) -> Drawing:
+    """``drawing`` without the cache (the benchmark's "cold" figure)."""
+    dataset = dataset_of(graph)
+    order = all_time_order(graph)
+    notes = notes or {}
+    nodes = [NodeSpec(n.id, " ".join(filter(None, [RENAMED_MARK.strip() if n.state == "renamed"
+                                                   else "", n.name, notes.get(n.id)])),
+                      dataset.kinds[n.kind].tier, n.colour, n.state,
+                      f"(formerly {n.former_name})" if n.former_name else None,
+                      order.get(n.id, 0))
+             for n in view.nodes]
+    edges = [EdgeSpec(e.id, e.source, e.target, e.colour, e.lineage, e.dashes, e.state,
+                      e.role or (f"× {e.count:,}" if e.count > 1 else None))
+             for e in view.edges]
+    on_screen = frame == "screen" and not view.grouped
+    return compose(FRAMES[frame], nodes, edges, grid(graph, frame) if on_screen else None,
+                   keep_extent=on_screen)

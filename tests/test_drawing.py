@@ -1,0 +1,299 @@
+"""The geometry every picture draws, measured: no route enters a box other than its two ends,
+no boxes overlap, labels sit clear of the boxes, people appear only with a role, roles are
+on their edges. Checked on the JSON that ``python -m graph snapshot`` writes and on the page's
+geometry, at every named snapshot and at random dates (Hypothesis), for the bundled data, the
+test areas and a synthetic area of a few hundred organisations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.core.temporal import build_graph, dataset_of
+from graph.drawing.picture import drawing
+from graph.drawing.scene import scene
+from graph.export.snapshot import render_snapshot
+from loaders.dataset import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+AREAS = {"bundled": ROOT / "data" / "orgs.yaml", "mini": DATA / "mini.yaml",
+         "schools": DATA / "other_area.yaml", "academies": DATA / "schools.yaml",
+         "hostile": DATA / "hostile.yaml"}
+SYNTHETIC_SIZE = 300
+EPS = 1e-3  # the JSON keeps 4 decimals
+
+
+@cache
+def area_graph(name: str):
+    if name == "synthetic":
+        sys.path.insert(0, str(ROOT))
+        from bench.make_area import make_area
+
+        path = Path(__import__("tempfile").mkdtemp()) / "synthetic.yaml"
+        path.write_text(make_area(SYNTHETIC_SIZE, seed=3), encoding="utf-8")
+        return build_graph(load(path))
+    return build_graph(load(AREAS[name]))
+
+
+def enters(segment, rect) -> bool:
+    """Whether a straight segment passes through the inside of a rectangle (touching its
+    border does not count): Liang-Barsky clipping against the open rectangle."""
+    (x1, y1), (x2, y2) = segment
+    left, top, right, bottom = rect[0] + EPS, rect[1] + EPS, rect[2] - EPS, rect[3] - EPS
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return high - low > EPS
+
+
+def rect_of(node: dict) -> tuple[float, float, float, float]:
+    return (node["x"] - node["width"] / 2, node["y"] - node["height"] / 2,
+            node["x"] + node["width"] / 2, node["y"] + node["height"] / 2)
+
+
+def overlap(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > EPS and min(a[3], b[3]) - max(a[1], b[1]) > EPS
+
+
+def label_rect(edge: dict, width_of) -> tuple[float, float, float, float]:
+    x, y = edge["label_at"]
+    w, h = width_of(edge["label"], edge["font_size"]), edge["font_size"] * 1.25
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
+def problems(drawn: dict) -> list[str]:
+    """Everything wrong with a drawing (as ``Drawing.json()`` gives it)."""
+    from graph.drawing.text import width
+
+    found = []
+    boxes = {n["id"]: rect_of(n) for n in drawn["nodes"]}
+    ids = list(boxes)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if overlap(boxes[a], boxes[b]):
+                found.append(f"boxes {a} and {b} overlap")
+    for box_id, (left, top, right, bottom) in boxes.items():
+        if left < -EPS or top < -EPS or right > drawn["width"] + EPS or \
+                bottom > drawn["height"] + EPS:
+            found.append(f"box {box_id} is outside the drawing")
+    for edge in drawn["edges"]:
+        points = edge["points"]
+        assert len(points) >= 2, edge
+        for segment in zip(points, points[1:], strict=False):
+            for box_id, rect in boxes.items():
+                if box_id not in (edge["from"], edge["to"]) and enters(segment, rect):
+                    found.append(f"edge {edge['id']} runs through {box_id}")
+            for end in (edge["from"], edge["to"]):  # nor through its own ends: it stops there
+                if enters(segment, boxes[end]):
+                    found.append(f"edge {edge['id']} runs inside its end {end}")
+        if edge["label"]:
+            rect = label_rect(edge, width)
+            for box_id, box in boxes.items():
+                if overlap(rect, box):
+                    found.append(f"label of {edge['id']} covers {box_id}")
+    return found
+
+
+def check_view(graph, day: dt.date, frame: str, **options) -> None:
+    view = scene(graph, day, **options)
+    drawn = drawing(graph, view, frame).json()
+    assert problems(drawn) == []
+    assert {n["id"] for n in drawn["nodes"]} == {n.id for n in view.nodes}
+    dataset = dataset_of(graph)
+    ends = {end for e in drawn["edges"] for end in (e["from"], e["to"])}
+    if not view.grouped and options.get("types") is None and options.get("depth", 1) > 0:
+        for node in view.nodes:
+            if dataset.kinds[node.kind].while_related and node.state == "current":
+                assert node.id in ends, f"{node.id} drawn without a relationship on {day}"
+    roles = {e.id: e.role for e in view.edges if e.role}
+    labels = {e["id"]: e["label"] for e in drawn["edges"]}
+    for edge_id, role in roles.items():
+        assert labels.get(edge_id), f"{edge_id} has the role {role!r} but no label"
+        label = labels[edge_id]
+        assert label == role or (label.endswith("…") and role.startswith(label[:-1].rstrip()))
+
+
+def named_days(name: str) -> list[dt.date]:
+    return [s.date.start for s in dataset_of(area_graph(name)).snapshots]
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4", "a4-portrait", "slide"])
+@pytest.mark.parametrize("area", [*AREAS, "synthetic"])
+def test_every_named_snapshot_draws_clean(area, frame):
+    graph = area_graph(area)
+    days = named_days(area) or [dt.date(2020, 1, 1)]
+    for day in days:
+        check_view(graph, day, frame)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(area=st.sampled_from([*AREAS, "synthetic"]),
+       day=st.dates(dt.date(2011, 1, 1), dt.date(2026, 12, 31)),
+       frame=st.sampled_from(["screen", "a4"]),
+       diff_back=st.one_of(st.none(), st.integers(30, 4000)))
+def test_any_date_and_any_comparison_draws_clean(area, day, frame, diff_back):
+    graph = area_graph(area)
+    options = {} if diff_back is None else {"diff_from": day - dt.timedelta(days=diff_back)}
+    check_view(graph, day, frame, **options)
+
+
+@settings(max_examples=25, deadline=None)
+@given(day=st.dates(dt.date(2013, 4, 1), dt.date(2025, 12, 31)), depth=st.integers(0, 3),
+       data=st.data())
+def test_any_focus_draws_clean(day, depth, data):
+    graph = area_graph("bundled")
+    present = sorted(scene(graph, day).nodes, key=lambda n: n.id)
+    focus = data.draw(st.sampled_from([n.id for n in present if n.state == "current"]))
+    check_view(graph, day, "screen", focus=focus, depth=depth)
+
+
+def test_the_checker_catches_a_route_through_a_box_and_overlapping_boxes():
+    box = {"id": "b", "x": 50, "y": 50, "width": 20, "height": 20}
+    drawn = {"width": 100, "height": 100, "edges": [
+        {"id": "e", "from": "a", "to": "c", "points": [[0, 50], [100, 50]], "label": None}],
+        "nodes": [box, {"id": "a", "x": 0, "y": 40, "width": 0, "height": 0},
+                  {"id": "c", "x": 100, "y": 40, "width": 0, "height": 0},
+                  {"id": "d", "x": 55, "y": 55, "width": 20, "height": 20}]}
+    assert set(problems(drawn)) == {"edge e runs through b", "edge e runs through d",
+                                    "boxes b and d overlap"}
+    assert not enters(((0, 40), (100, 40)), (40, 40, 60, 60))  # along the border: outside
+
+
+def test_on_screen_every_organisation_keeps_its_place_at_every_date():
+    graph = area_graph("bundled")
+    places: dict[str, tuple[float, float]] = {}
+    sizes = set()
+    for day in [*named_days("bundled"), dt.date(2016, 1, 1), dt.date(2024, 6, 1)]:
+        drawn = drawing(graph, scene(graph, day), "screen")
+        sizes.add((drawn.width, drawn.height))
+        for node in drawn.nodes:
+            assert places.setdefault(node.id, (node.x, node.y)) == (node.x, node.y), node.id
+    assert len(sizes) == 1  # the same canvas at every date: nothing below it moves
+
+
+def test_people_without_a_role_are_not_drawn_or_counted():
+    graph = area_graph("bundled")
+    dataset = dataset_of(graph)
+    people = {o.id for o in dataset.organisations.values() if o.kind == "Person"}
+    early = scene(graph, "1992-06-01")
+    assert not people & {n.id for n in early.nodes}
+    on_the_day = scene(graph, "2021-04-01")
+    drawn = people & {n.id for n in on_the_day.nodes}
+    assert len(drawn) == 6 and len(people) == 26  # 6 people hold a role that day
+    with_role = {e.source for e in on_the_day.edges if e.type in ("HOLDS_ROLE", "LEADS")}
+    assert drawn <= with_role
+
+
+def test_three_mergers_arrive_as_three_arrows_into_one_box():
+    graph = area_graph("bundled")
+    for frame in ("screen", "a4"):
+        drawn = drawing(graph, scene(graph, "2021-04-01"), frame)
+        merged = [e for e in drawn.edges if e.target == "blmk-ccg" and e.lineage]
+        assert len(merged) == 3
+        target = next(n for n in drawn.nodes if n.id == "blmk-ccg")
+        tips = {e.points[-1] for e in merged}
+        assert len(tips) == 3  # three separate arrowheads
+        for tip in tips:  # each on the successor's border
+            assert abs(tip[1] - (target.y - target.height / 2)) < EPS or \
+                abs(tip[1] - (target.y + target.height / 2)) < EPS
+            assert target.x - target.width / 2 < tip[0] < target.x + target.width / 2
+        others = [e for e in drawn.edges if not e.lineage]
+        assert drawn.edges[-3:] == tuple(merged) or all(e.lineage for e in drawn.edges[-3:])
+        assert min(e.line_width for e in merged) > max(e.line_width for e in others)
+
+
+def test_the_json_snapshot_exposes_the_drawing_of_its_sheet():
+    result = subprocess.run([sys.executable, "-m", "graph", "snapshot", "--date", "2021-04-01",
+                             "--format", "json", "-o", "-"], cwd=ROOT, capture_output=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    drawn = json.loads(result.stdout)["drawing"]
+    assert {"width", "height", "unit", "nodes", "edges"} <= set(drawn)
+    assert drawn["unit"] == "pt" and drawn["frame"] == "a4"
+    assert set(drawn["nodes"][0]) >= {"id", "x", "y", "width", "height", "font_size", "label"}
+    assert set(drawn["edges"][0]) >= {"id", "from", "to", "points", "label"}
+    assert problems(drawn) == []
+    data = json.loads(render_snapshot(area_graph("bundled"), "json", "2021-04-01"))
+    assert {e["id"] for e in data["edges"]} == {e["id"] for e in drawn["edges"]}
+    roles = {e["id"]: e["role"] for e in data["edges"] if e.get("role")}
+    assert len(roles) >= 5 and all(drawn_edge["label"] for drawn_edge in drawn["edges"]
+                                   if drawn_edge["id"] in roles)
+
+
+def test_the_consoles_merger_reads_as_three_arrows_into_one_box():
+    from graph.drawing.vis import BOX_MARGIN
+    from graph.page import console
+
+    graph = area_graph("bundled")
+    ccgs = ["bedfordshire-ccg", "luton-ccg", "mk-ccg"]
+    elements = {
+        "nodes": [{"id": i, "label": "CCG", "name": dataset_of(graph).organisations[i].name}
+                  for i in [*ccgs, "blmk-ccg"]],
+        "relationships": [{"id": f"{c}|MERGED_INTO|blmk-ccg|1", "type": "MERGED_INTO",
+                           "from": c, "to": "blmk-ccg", "properties": {}} for c in ccgs]}
+    data = console.query_graph_data(elements, graph)
+    drawn = {"width": data["size"][0], "height": data["size"][1],
+             "nodes": [{"id": n["id"], "x": n["x"], "y": n["y"],
+                        "width": n["widthConstraint"]["minimum"] + 2 * BOX_MARGIN,
+                        "height": n["heightConstraint"]["minimum"] + 2 * BOX_MARGIN}
+                       for n in data["nodes"]],
+             "edges": [{**e, "font_size": data["labelFont"]} for e in data["edges"]]}
+    assert problems(drawn) == []
+    tips = {tuple(e["points"][-1]) for e in data["edges"]}
+    assert len(tips) == 3 and all(e["lineage"] for e in data["edges"])
+    assert [t["label"] for t in data["legend"]["types"]] == ["merged into"]
+
+
+def test_the_pages_tables_count_only_the_people_in_post():
+    from graph.core.stops import slider_stops
+    from graph.page import state as page_state
+    from graph.page import twin
+    from graph.page import view as page_view
+
+    graph = area_graph("bundled")
+    dataset = dataset_of(graph)
+    stops = slider_stops(dataset)
+    shown = page_view.view(graph, page_state.ViewState(date=dt.date(2021, 4, 1)), stops)
+    citations = twin.scene_citations(shown.scene, dataset)
+    people = [r for r in twin.organisation_rows(shown.scene, dataset, citations)
+              if r["kind"] == "Person"]
+    assert len(people) == 6
+    drawn_people = [n for n in shown.graph_data["nodes"] if n["group"] == "Person"]
+    assert len(drawn_people) == 6
+    roles = {r["role"] for r in twin.relationship_rows(shown.scene, dataset, citations)}
+    assert {"Chair", "Chief Executive", "Accountable Officer"} <= roles  # whole, in the table
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4"])
+@pytest.mark.parametrize("area", ["bundled", "synthetic"])
+def test_a_view_grouped_by_kind_draws_clean_with_counted_edges(area, frame):
+    graph = area_graph(area)
+    view = scene(graph, dt.date(2022, 1, 1), max_nodes=5)
+    assert view.grouped
+    drawn = drawing(graph, view, frame).json()
+    assert problems(drawn) == []
+    # (relationships inside one group, such as CCGs merging, are loops: not drawn)
+    counted = {e.id: e.count for e in view.edges if e.count > 1 and e.source != e.target}
+    labels = {e["id"]: e["label"] for e in drawn["edges"]}
+    assert counted and all(labels[i] == f"× {n:,}" for i, n in counted.items())
