@@ -23,6 +23,7 @@ from graph.core.model import (
     Organisation,
     Relationship,
     RelationshipType,
+    SavedQuery,
     Snapshot,
     Source,
     lifetime_conflicts,
@@ -30,6 +31,9 @@ from graph.core.model import (
 from loaders import yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
 from loaders.problems import InvalidInput, Problem
+from loaders.query.guard import check_read_only
+from loaders.query.result import QueryError
+from loaders.query.tokens import parameters
 from loaders.schema import FORMAT_VERSIONS, PRESENCE
 
 _date = date_or_none
@@ -142,7 +146,7 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
         organisations=s.organisations, relationships=tuple(relationships),
         snapshots=tuple(sorted(snapshots, key=lambda r: r.date.start)),
         events=tuple(sorted(events, key=lambda e: e.date.start)),
-        content_hash=content_hash(c.doc.raw),
+        queries=_queries(s), content_hash=content_hash(c.doc.raw),
         path=str(path), format=c.version, ods_index=s.ods_index)
 
 
@@ -277,6 +281,36 @@ def _relationships(s: _Sections) -> list[Relationship]:
             s.c.warn(("relationship_types", name),
                      f"relationship type '{name}' is declared but unused", "remove it or use it")
     return relationships
+
+
+def _queries(s: _Sections) -> tuple[SavedQuery, ...]:
+    """The saved queries: unique ids, each one read-only query with a default for each of
+    its $parameters (the console and ``query --saved`` run them as they are)."""
+    queries: dict[str, SavedQuery] = {}
+    for i, q in s.items("queries"):
+        p = ("queries", i)
+        if not all(isinstance(q.get(k), str) for k in ("id", "title", "cypher")):
+            continue
+        if q["id"] in queries:
+            s.c.error((*p, "id"), f"duplicate saved query id '{q['id']}'",
+                      "give each query its own id")
+            continue
+        params = q.get("params") if isinstance(q.get("params"), dict) else {}
+        try:
+            check_read_only(q["cypher"])
+            used = parameters(q["cypher"])
+        except QueryError as exc:
+            s.c.error((*p, "cypher"), f"saved query '{q['id']}' cannot run: {exc}")
+            continue
+        for name in sorted(used - set(params)):
+            s.c.error((*p, "cypher"), f"saved query '{q['id']}' uses ${name} with no default",
+                      f"add params: {{{name}: ...}}")
+        for name in sorted(set(params) - used):
+            s.c.warn((*p, "params", name), f"saved query '{q['id']}' never uses ${name}",
+                     "remove it or use it in the cypher")
+        queries[q["id"]] = SavedQuery(q["id"], q["title"], q["cypher"].strip(),
+                                      _text(q, "description"), dict(params))
+    return tuple(queries.values())
 
 
 def _check_order(c: Checker, path: tuple, valid_from: PartialDate | None,

@@ -20,7 +20,7 @@ import yaml
 from loaders.problems import InvalidInput, Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_BYTES = int(os.environ.get("ORGS_MAX_BYTES", 40 * 1024 * 1024))
+DEFAULT_MAX_BYTES = 40 * 1024 * 1024  # ORGS_MAX_BYTES overrides it
 MAX_DEPTH = 32
 Path_ = tuple  # a value's path in the document, e.g. ("organisations", 3, "name")
 
@@ -77,10 +77,24 @@ def read(path: str | Path, display_name: str | None = None) -> Document:
     return parse(raw, name)
 
 
-def parse(raw: bytes, name: str) -> Document:
-    if len(raw) > MAX_BYTES:
+def max_bytes(name: str) -> int:
+    """The size limit: ``$ORGS_MAX_BYTES`` (a whole number of bytes) or 40 MB; a value that is
+    not one is reported against the file being read, as one line."""
+    text = os.environ.get("ORGS_MAX_BYTES", "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
         raise InvalidInput([Problem(
-            name, 1, 1, f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}",
+            name, 1, 1, f"ORGS_MAX_BYTES is '{text}', not a whole number of bytes",
+            f"write a number such as ORGS_MAX_BYTES={DEFAULT_MAX_BYTES}, or unset it for 40 MB")])
+    return int(text)
+
+
+def parse(raw: bytes, name: str) -> Document:
+    limit = max_bytes(name)
+    if len(raw) > limit:
+        raise InvalidInput([Problem(
+            name, 1, 1, f"file is {len(raw):,} bytes, over the limit of {limit:,}",
             "split the area into smaller files or raise ORGS_MAX_BYTES")])
     text = _decode(raw, name)
     if not text.strip() or all(
