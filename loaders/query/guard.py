@@ -281,7 +281,7 @@ def _refused(tokens: list[Token], i: int) -> QueryError:
             if word not in _SCHEMA_WORDS:
                 break
             words.append(word)
-        if "MACRO" in words:
+        if words[:2] == ["CREATE", "MACRO"]:
             why = "defines a macro"
         elif len(words) > 1:
             why = _SCHEMA
