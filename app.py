@@ -108,7 +108,7 @@ if current.mode == "console":
     if console.unchanged(chosen, st.session_state.get("cypher", "")) and chosen.description:
         st.caption(md(chosen.description))
     st.text_area("Cypher (read-only)", key="cypher", height=140, on_change=forget_edited_saved,
-                 placeholder="MATCH (o:Trust) RETURN o.name LIMIT 10")
+                 placeholder=console.placeholder(dataset.kinds))
     names = console.parameter_names(st.session_state.cypher)
     for name in names:
         st.session_state.setdefault(f"param_{name}", str(defaults.get(name, "")))

@@ -136,8 +136,8 @@ def test_rows_beyond_the_cap_are_cut_and_the_output_says_so(capsys):
 def test_a_syntax_error_says_where_in_plain_words_then_the_databases_own(capsys):
     code, _, err = _cli(capsys, "query", "--data", MINI, "MATCH (t:Trust)\nRETURN t.name AS")
     assert code == 2
-    assert err == ("error: syntax error: the query ends too soon (is a bracket, a quote, a "
-                   "pattern or a RETURN missing?) (the database said: Parser exception: "
+    assert err == ("error: syntax error: the query ends too soon (is a name, a bracket, a "
+                   "quote or a RETURN missing?) (the database said: Parser exception: "
                    "mismatched input '<EOF>' expecting SP (line: 2, offset: 16))\n")
     code, _, err = _cli(capsys, "query", "--data", MINI, "MATCH n RETURN n")
     assert err.startswith("error: syntax error at line 1, column 9, near 'RETURN': the query "

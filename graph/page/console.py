@@ -89,6 +89,11 @@ def _wrap(text: str) -> list[str]:
     return textwrap.wrap(text, 24) or [text]
 
 
+def placeholder(kinds: Mapping[str, Any]) -> str:
+    """An example query for the empty console, with one of the area's own labels."""
+    return f"MATCH (o:{next(iter(kinds), 'Organisation')}) RETURN o.name LIMIT 10"
+
+
 def console_caption(store_line: str) -> str:
     """What the console promises, from the limits the query runner applies."""
     return (f"Store: {store_line}. Queries are read-only, stopped after "

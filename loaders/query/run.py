@@ -71,20 +71,23 @@ def run_embedded(store: str | Path, cypher: str, params: dict[str, Any], *,
     """A query on one store file through a read-only handle, with a time limit and a row cap.
     Raises ``QueryError``, or ``StoreError`` when the store does not open."""
     check_read_only(cypher)
-    connection = ladybug.Connection(embedded.open_read_only(store))
+    database = embedded.open_read_only(store)
+    try:
+        connection = ladybug.Connection(database)
+    except RuntimeError as exc:
+        raise QueryError(f"cannot connect to the embedded store: {_first_line(str(exc))}") from None
     try:
         connection.set_query_timeout(max(1, int(timeout_s * 1000)))
-        try:
-            result = connection.execute(cypher, params)
-            if isinstance(result, list):  # several statements slipped through: refuse
-                raise QueryError("refused: several statements; run one query at a time")
-            columns = list(result.get_column_names())
-            raw: list[list[Any]] = []
-            while result.has_next() and len(raw) <= row_cap:
-                raw.append(result.get_next())
-            result.close()
-        except RuntimeError as exc:
-            raise embedded_error(str(exc), cypher, timeout_s) from None
+        result = connection.execute(cypher, params)
+        if isinstance(result, list):  # several statements slipped through: refuse
+            raise QueryError("refused: several statements; run one query at a time")
+        columns = list(result.get_column_names())
+        raw: list[list[Any]] = []
+        while result.has_next() and len(raw) <= row_cap:
+            raw.append(result.get_next())
+        result.close()
+    except RuntimeError as exc:
+        raise embedded_error(str(exc), cypher, timeout_s) from None
     finally:
         connection.close()
     truncated = len(raw) > row_cap
@@ -100,7 +103,7 @@ _UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
 def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
     """LadybugDB's error as one plain line; a syntax error says what is wrong near which part
     of the query first, with the database's own words kept as the detail."""
-    first = text.strip().splitlines()[0] if text.strip() else "query failed"
+    first = _first_line(text)
     if "Interrupted" in first:
         return QueryError(f"query stopped at the time limit of {timeout_s:g} s "
                           "(narrow the MATCH, add a LIMIT, or raise --timeout)")
@@ -115,6 +118,10 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
     return QueryError(first)
 
 
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "query failed"
+
+
 def _syntax_words(first: str, cypher: str) -> str:
     position = _POSITION.search(first)
     lines = cypher.split("\n")
@@ -125,7 +132,7 @@ def _syntax_words(first: str, cypher: str) -> str:
     offset = sum(len(x) + 1 for x in lines[:line - 1]) + column
     unexpected = _UNEXPECTED.search(first)
     if not rest.strip() or unexpected and unexpected.group(1) == "<EOF>":
-        return ("syntax error: the query ends too soon (is a bracket, a quote, a pattern or a "
+        return ("syntax error: the query ends too soon (is a name, a bracket, a quote or a "
                 "RETURN missing?)")
     near = rest.split()[0][:30]
     what = (f"'{unexpected.group(1)}' is not expected there" if unexpected
