@@ -27,7 +27,7 @@ def test_the_console_runs_a_saved_query_and_refuses_in_one_line(browser, monkeyp
     with serve(SCHOOLS) as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1050})
         page.goto(f"{url}/?mode=console")
-        page.get_by_text("Cypher console").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Cypher console").wait_for(timeout=30_000)
 
         picker = page.get_by_role("combobox", name="Saved queries for this area")
         picker.click()
