@@ -173,7 +173,7 @@ def fresh_store(folder: Path) -> Path:
 # -- saved queries -----------------------------------------------------------------------------
 
 def saved_queries(dataset: object, bundled: object | None) -> list[tuple[str, str, dict]]:
-    """The shared queries of ``data/queries.yaml``, with parameters that name a bundled
+    """The bundled area's saved queries (``data/orgs.yaml``), with parameters that name a bundled
     organisation or source swapped for one of the same kind in ``dataset`` (so they find rows)."""
     kinds: dict[str, list[str]] = {}
     for org in dataset.organisations.values():
@@ -181,7 +181,7 @@ def saved_queries(dataset: object, bundled: object | None) -> list[tuple[str, st
     cited = Counter(s for r in dataset.relationships for s in r.sources)
     busiest_source = cited.most_common(1)[0][0] if cited else ""
     result = []
-    for saved in load_saved_queries():
+    for saved in load_saved_queries(BUNDLED):
         params = dict(saved.params)
         for name, value in params.items():
             if not isinstance(value, str) or value in dataset.organisations:

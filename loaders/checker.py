@@ -20,6 +20,7 @@ from loaders.schema import (
     FORMAT_VERSION,
     ID_PATTERN,
     KIND_PATTERN,
+    PARAM_PATTERN,
     RECORDS,
     RESERVED,
     TYPE_PATTERN,
@@ -29,6 +30,7 @@ from loaders.schema import (
 ID = re.compile(ID_PATTERN)
 _KIND = re.compile(KIND_PATTERN)
 _TYPE = re.compile(TYPE_PATTERN)
+_PARAM = re.compile(PARAM_PATTERN)
 _TYPE_NAMES = {"text": "text", "id": "an id", "int": "a whole number", "number": "a number",
                "bool": "true or false", "date": "a date"}
 
@@ -115,6 +117,8 @@ class Checker:
             return self.record(value, kind[7:], path) is not None
         if kind.startswith("map:"):
             return self.map(value, kind.split(":")[1], kind.split(":")[2], path)
+        if kind == "params":
+            return self.params(value, path)
         if kind == "date":
             try:
                 parse_date(value)
@@ -147,6 +151,23 @@ class Checker:
                        "name one of: " + ", ".join(RECORDS[kind[6:]]))
             return False
         return True
+
+    def params(self, value: Any, path: tuple) -> bool:
+        if not isinstance(value, dict):
+            self.error(path, f"'{path[-1]}' must be a mapping, found {kind_of(value)}",
+                       "write {name: value, ...}")
+            return False
+        ok = True
+        for name, default in value.items():
+            if not isinstance(name, str) or not _PARAM.match(name):
+                self.error((*path, name), f"parameter name '{name}' is not an identifier",
+                           "use a letter or _, then letters, digits or _", key=True)
+                ok = False
+            elif not isinstance(default, (str, int, float, bool)):
+                self.error((*path, name), f"parameter '{name}' must be text, a number or "
+                           f"true/false, found {kind_of(default)}", "write one value")
+                ok = False
+        return ok
 
     def map(self, value: Any, key_type: str, record: str, path: tuple) -> bool:
         if not isinstance(value, dict):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.core.dates import PartialDate
 from graph.core.model import (
     Area,
     Dataset,
@@ -23,13 +22,17 @@ from graph.core.model import (
     Organisation,
     Relationship,
     RelationshipType,
+    SavedQuery,
     Snapshot,
     Source,
-    lifetime_conflicts,
 )
 from loaders import yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
 from loaders.problems import InvalidInput, Problem
+from loaders.query.guard import check_read_only
+from loaders.query.result import QueryError
+from loaders.query.tokens import parameters
+from loaders.rules import check_lineage, check_order, check_within
 from loaders.schema import FORMAT_VERSIONS, PRESENCE
 
 _date = date_or_none
@@ -158,7 +161,7 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
         organisations=s.organisations, relationships=tuple(relationships),
         snapshots=tuple(sorted(snapshots, key=lambda r: r.date.start)),
         events=tuple(sorted(events, key=lambda e: e.date.start)),
-        content_hash=content_hash(c.doc.raw),
+        queries=_queries(s), content_hash=content_hash(c.doc.raw),
         path=str(path), format=c.version, ods_index=s.ods_index)
 
 
@@ -219,7 +222,7 @@ def _organisations(s: _Sections) -> None:
             s.c.error((*p, "kind"), f"unknown kind '{kind}'", _suggest(kind, s.kinds, "kind"))
         used_kinds.add(kind)
         valid_from, valid_to = _date(o.get("valid_from")), _date(o.get("valid_to"))
-        _check_order(s.c, p, valid_from, valid_to)
+        check_order(s.c, p, valid_from, valid_to)
         cited = s.refs(o, "sources", s.sources, p, "source")
         if not cited:
             s.c.warn(p, f"organisation '{oid}' cites no source", "add 'sources: [id]'")
@@ -246,7 +249,7 @@ def _former_names(c: Checker, record: dict, path: tuple) -> tuple[FormerName, ..
     for j, f in enumerate(record.get("former_names") or []):
         if isinstance(f, dict) and isinstance(f.get("name"), str) and _date(f.get("valid_to")):
             name = FormerName(f["name"], _date(f["valid_to"]), _date(f.get("valid_from")))
-            _check_order(c, (*path, "former_names", j), name.valid_from, name.valid_to)
+            check_order(c, (*path, "former_names", j), name.valid_from, name.valid_to)
             former.append(name)
     return tuple(former)
 
@@ -273,16 +276,16 @@ def _relationships(s: _Sections) -> list[Relationship]:
         used_types.add(rtype)
         valid_from, valid_to = _date(r.get("valid_from")), _date(r.get("valid_to"))
         if valid_from and valid_to:
-            _check_order(s.c, p, valid_from, valid_to)
+            check_order(s.c, p, valid_from, valid_to)
         cited = s.cited(r, p, "relationship")
         source, target = ends
         if source is None or target is None or rtype not in types:
             continue
         if types[rtype].lineage:
-            _check_lineage(s.c, p, rtype, source, target, valid_from)
+            check_lineage(s.c, p, rtype, source, target, valid_from)
         elif valid_from or valid_to:  # open dates always fit: they are clipped
-            _check_within(s.c, p, source, valid_from, valid_to)
-            _check_within(s.c, p, target, valid_from, valid_to)
+            check_within(s.c, p, source, valid_from, valid_to)
+            check_within(s.c, p, target, valid_from, valid_to)
         base = f"{source.id}|{rtype}|{target.id}"
         seen[base] = n = seen.get(base, 0) + 1
         amount = r.get("amount_gbp")
@@ -298,48 +301,34 @@ def _relationships(s: _Sections) -> list[Relationship]:
     return relationships
 
 
-def _check_order(c: Checker, path: tuple, valid_from: PartialDate | None,
-                 valid_to: PartialDate | None) -> None:
-    if valid_from and valid_to and valid_to.start <= valid_from.start:
-        c.error((*path, "valid_to"), f"valid_to {valid_to} is not after valid_from {valid_from}",
-                "valid_to is the first day it no longer holds")
-
-
-def _check_within(c: Checker, path: tuple, org: Organisation, valid_from: PartialDate | None,
-                  valid_to: PartialDate | None) -> None:
-    """Explicit relationship dates must overlap the organisation's lifetime (open ends clip)."""
-    if org.valid_from is None and org.valid_to is None:
-        return  # an open lifetime holds every date
-    for conflict in lifetime_conflicts(valid_from, valid_to, org.valid_from, org.valid_to):
-        key, message, hint = {  # worded only when needed: most relationships fit
-            "starts_before": ("valid_from", f"starts {valid_from}, before '{org.id}' exists "
-                              f"(from {org.valid_from})", f"start on or after {org.valid_from}"),
-            "starts_after": ("valid_from", f"starts {valid_from}, after '{org.id}' ended "
-                             f"({org.valid_to})", f"start before {org.valid_to}"),
-            "ends_after": ("valid_to", f"ends {valid_to}, after '{org.id}' ended "
-                           f"({org.valid_to})", f"end on or before {org.valid_to}"),
-            "ends_before": ("valid_to", f"ends {valid_to}, before '{org.id}' exists "
-                            f"(from {org.valid_from})", f"end after {org.valid_from}"),
-        }[conflict]
-        c.error((*path, key), message, hint)
-
-
-def _check_lineage(c: Checker, path: tuple, rtype: str, predecessor: Organisation,
-                   successor: Organisation, valid_from: PartialDate | None) -> None:
-    end = predecessor.valid_to
-    if end is None:
-        c.error((*path, "from"), f"{rtype} is a lineage type but '{predecessor.id}' has no valid_to",
-                "give the predecessor the day it ended as valid_to")
-    elif valid_from is None or valid_from.start != end.start:
-        c.error((*path, "valid_from") if valid_from else path,
-                f"lineage relationship {rtype} must be dated on '{predecessor.id}''s end date {end}",
-                f"set valid_from: {end}")
-    elif not successor.exists_on(end.start) and not (
-        successor.valid_from and successor.valid_from.precision != "day"
-        and successor.valid_from.start <= end.start < successor.valid_from.end
-    ):
-        c.error((*path, "to"), f"successor '{successor.id}' does not exist on the take-over day {end}",
-                "check the successor's valid_from and valid_to")
+def _queries(s: _Sections) -> tuple[SavedQuery, ...]:
+    """The saved queries: unique ids, each one read-only query with a default for each of
+    its $parameters (the console and ``query --saved`` run them as they are)."""
+    queries: dict[str, SavedQuery] = {}
+    for i, q in s.items("queries"):
+        p = ("queries", i)
+        if not all(isinstance(q.get(k), str) for k in ("id", "title", "cypher")):
+            continue
+        if q["id"] in queries:
+            s.c.error((*p, "id"), f"duplicate saved query id '{q['id']}'",
+                      "give each query its own id")
+            continue
+        params = q.get("params") if isinstance(q.get("params"), dict) else {}
+        try:
+            check_read_only(q["cypher"])
+            used = parameters(q["cypher"])
+        except QueryError as exc:
+            s.c.error((*p, "cypher"), f"saved query '{q['id']}' cannot run: {exc}")
+            continue
+        for name in sorted(used - set(params)):
+            s.c.error((*p, "cypher"), f"saved query '{q['id']}' uses ${name} with no default",
+                      f"add params: {{{name}: ...}}")
+        for name in sorted(set(params) - used):
+            s.c.warn((*p, "params", name), f"saved query '{q['id']}' never uses ${name}",
+                     "remove it or use it in the cypher")
+        queries[q["id"]] = SavedQuery(q["id"], q["title"], q["cypher"].strip(),
+                                      _text(q, "description"), dict(params))
+    return tuple(queries.values())
 
 
 def _declared(section: Any, cls: type, fields: tuple[str, ...]) -> dict:

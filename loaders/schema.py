@@ -17,6 +17,7 @@ PRESENCE = ("always", "while_related")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 TYPE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+PARAM_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 RESERVED = {"Organisation", "Source", "Event", "CITES", "INVOLVES"}
 
@@ -31,8 +32,8 @@ class Field:
     since: float = 1  # the first format version with this field
 
 
-# Field types: text, id, date, int, number, bool, colour, "choice:A|B", "list:T", "record:NAME",
-# "map:KEYTYPE:NAME".
+# Field types: text, id, date, int, number, bool, colour, params (names -> text, numbers or
+# true/false), "choice:A|B", "list:T", "record:NAME", "map:KEYTYPE:NAME".
 # A "ref:..." type is text that must name something declared elsewhere in the file.
 RECORDS: dict[str, dict[str, Field]] = {
     "top": {
@@ -45,6 +46,9 @@ RECORDS: dict[str, dict[str, Field]] = {
         "relationships": Field("list:record:relationship", False, "dated relationships"),
         "snapshots": Field("list:record:snapshot", False, "named stops of the time slider"),
         "events": Field("list:record:event", False, "things that happened on a date"),
+        "queries": Field("list:record:saved_query", False,
+                         "saved read-only Cypher queries the console offers for this area",
+                         since=1.1),
     },
     "area": {
         "name": Field("text", True, "the area's name"),
@@ -115,6 +119,13 @@ RECORDS: dict[str, dict[str, Field]] = {
         "sources": Field("list:ref:source", False, "ids of the sources"),
         "notes": Field("text", False, "plain text"),
     },
+    "saved_query": {
+        "id": Field("id", True, "unique id: python -m graph query --saved ID"),
+        "title": Field("text", True, "what the query asks, as the console lists it"),
+        "description": Field("text", False, "what the rows mean"),
+        "cypher": Field("text", True, "one read-only query (MATCH ... RETURN ...)"),
+        "params": Field("params", False, "a default value for each $parameter it uses"),
+    },
 }
 
 
@@ -171,4 +182,6 @@ def _type_schema(kind: str) -> dict[str, Any]:
         "bool": {"type": "boolean"},
         "colour": {"anyOf": [{"type": "string", "pattern": HEX_PATTERN},
                               {"enum": sorted(NAMED)}]},
+        "params": {"type": "object", "propertyNames": {"pattern": PARAM_PATTERN},
+                   "additionalProperties": {"type": ["string", "number", "boolean"]}},
     }.get(kind, {"type": "string"})  # ref:... is text naming something declared

@@ -30,7 +30,7 @@ import yaml
 from loaders.problems import InvalidInput, Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_BYTES = int(os.environ.get("ORGS_MAX_BYTES", 40 * 1024 * 1024))
+DEFAULT_MAX_BYTES = 40 * 1024 * 1024  # ORGS_MAX_BYTES overrides it
 MAX_DEPTH = 32
 Path_ = tuple  # a value's path in the document, e.g. ("organisations", 3, "name")
 
@@ -91,10 +91,24 @@ def read_bytes(path: str | Path, display_name: str | None = None) -> bytes:
                                     "check the path")]) from None
 
 
-def parse(raw: bytes, name: str) -> Document:
-    if len(raw) > MAX_BYTES:
+def max_bytes(name: str) -> int:
+    """The size limit: ``$ORGS_MAX_BYTES`` (a whole number of bytes) or 40 MB; a value that is
+    not one is reported against the file being read, as one line."""
+    text = os.environ.get("ORGS_MAX_BYTES", "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
         raise InvalidInput([Problem(
-            name, 1, 1, f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}",
+            name, 1, 1, f"ORGS_MAX_BYTES is '{text}', not a whole number of bytes",
+            f"write a number such as ORGS_MAX_BYTES={DEFAULT_MAX_BYTES}, or unset it for 40 MB")])
+    return int(text)
+
+
+def parse(raw: bytes, name: str) -> Document:
+    limit = max_bytes(name)
+    if len(raw) > limit:
+        raise InvalidInput([Problem(
+            name, 1, 1, f"file is {len(raw):,} bytes, over the limit of {limit:,}",
             "split the area into smaller files or raise ORGS_MAX_BYTES")])
     text = _decode(raw, name)
     if not text.strip() or all(
@@ -315,7 +329,10 @@ def _float(text: str) -> float:
 def read_fast(raw: bytes) -> Any | None:
     """The document's data, read fast when it provably reads as ``read`` would read it; None
     when the exact reader must decide (any doubt, any error, any YAML beyond plain data)."""
-    if len(raw) > MAX_BYTES:
+    try:
+        if len(raw) > max_bytes("(fast reader)"):
+            return None
+    except InvalidInput:  # a bad ORGS_MAX_BYTES: the exact reader says so
         return None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")

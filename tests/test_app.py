@@ -185,8 +185,8 @@ def test_the_console_refuses_a_write_query_with_a_message(app):
     next(b for b in app.button if b.label == "Run query").click().run()
     assert not app.exception
     assert len(app.error) == 1
-    assert plain(app.error[0].value) == ("refused: queries are read-only and SET changes the "
-                                         "database (use MATCH ... RETURN ...)")
+    assert plain(app.error[0].value) == ("refused: SET writes to the graph; the console only "
+                                         "reads the graph (use MATCH ... RETURN ...)")
 
 
 def test_the_console_answers_a_read_query_as_a_table(app):

@@ -1,8 +1,11 @@
-"""The embedded LadybugDB store: schema, round trip, cache keyed by content hash."""
+"""The embedded LadybugDB store: schema, round trip, cache keyed by file and content hash,
+bounded read handles, old stores removed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 from pathlib import Path
 
 import ladybug
@@ -37,12 +40,12 @@ def _same_model(loaded, back) -> None:
 def test_reading_the_store_back_gives_the_model_that_was_loaded(name):
     loaded = dataset_loader.load(DATA / name)
     embedded.build(loaded)
-    _same_model(loaded, embedded.read_back(embedded.store_path(loaded.content_hash)))
+    _same_model(loaded, embedded.read_back(embedded.store_path(loaded.path, loaded.content_hash)))
 
 
 def test_partial_dates_keep_their_precision_as_a_date_and_a_precision_column():
     loaded = dataset_loader.load(DATA / "schools.yaml")
-    store = embedded.store_path(loaded.content_hash)
+    store = embedded.store_path(loaded.path, loaded.content_hash)
     embedded.build(loaded, store)
     result = run_embedded(store, "MATCH (o:AcademyTrust) RETURN o.valid_from, o.valid_from_precision", {})
     assert result.rows == [[dt.date(2019, 9, 1), "month"]]
@@ -54,7 +57,7 @@ def test_partial_dates_keep_their_precision_as_a_date_and_a_precision_column():
 def test_tables_per_kind_and_type_with_date_and_list_columns():
     loaded = dataset_loader.load(DATA / "schools.yaml")
     embedded.build(loaded)
-    connection = ladybug.Connection(embedded.open_read_only(embedded.store_path(loaded.content_hash)))
+    connection = ladybug.Connection(embedded.open_read_only(embedded.store_path(loaded.path, loaded.content_hash)))
     tables = {row[1]: row[2] for row in connection.execute("CALL show_tables() RETURN *").get_all()}
     assert tables == {"LocalAuthority": "NODE", "AcademyTrust": "NODE", "School": "NODE",
                       "Source": "NODE", "Event": "NODE", "RUNS": "REL", "FUNDS": "REL",
@@ -68,7 +71,7 @@ def test_tables_per_kind_and_type_with_date_and_list_columns():
 
 def test_sources_and_events_are_nodes_linked_by_cites_and_involves():
     loaded = dataset_loader.load(DATA / "mini.yaml")
-    store = embedded.store_path(loaded.content_hash)
+    store = embedded.store_path(loaded.path, loaded.content_hash)
     embedded.build(loaded)
     cited = run_embedded(store, "MATCH (o)-[:CITES]->(s:Source {id: 'src-b'}) WHERE o.kind IS NOT NULL "
                                 "RETURN o.id ORDER BY o.id", {})
@@ -93,7 +96,9 @@ def test_store_is_built_on_first_use_reused_then_rebuilt_when_the_yaml_changes(t
     path.write_bytes((DATA / "mini.yaml").read_bytes())
     assert embedded.file_hash(path) == dataset_loader.load(path).content_hash  # no parse to find it
     first = embedded.ensure_store(path)
-    assert first.parent == cache and first.name == f"orgs-{dataset_loader.load(path).content_hash}.lbug"
+    key = embedded.store_path(path, "x").name.removesuffix("-x.lbug")
+    assert key.startswith("area-") and len(key) == len("area-") + 8  # the file's name and path
+    assert first.parent == cache and first.name == f"{key}-{dataset_loader.load(path).content_hash}.lbug"
     stamp = first.stat().st_mtime_ns
     assert embedded.ensure_store(path) == first and first.stat().st_mtime_ns == stamp
 
@@ -103,11 +108,12 @@ def test_store_is_built_on_first_use_reused_then_rebuilt_when_the_yaml_changes(t
     names = run_embedded(second, "MATCH (r:Regulator) RETURN r.name ORDER BY r.name", {}).rows
     assert names == [["Former Regulator"], ["New Regulator"]]
     assert not list(cache.glob("*.building*")), "no half-built file is left behind"
+    assert not first.exists(), "the store of the file's earlier content is removed"
 
 
 def test_a_reader_reopens_when_the_store_file_is_replaced(cache):
     loaded = dataset_loader.load(DATA / "mini.yaml")
-    store = embedded.store_path(loaded.content_hash)
+    store = embedded.store_path(loaded.path, loaded.content_hash)
     embedded.build(loaded)
     before = embedded.open_read_only(store)
     assert embedded.open_read_only(store) is before
@@ -154,3 +160,51 @@ def test_any_names_and_partial_dates_survive_the_round_trip(tmp_path_factory, na
     store = path.parent / "store.lbug"
     embedded.build(loaded, store)
     _same_model(loaded, embedded.read_back(store))
+
+
+def _open_store_files(cache: Path) -> list[str]:
+    """The store files this process holds open (from /proc/self/fd)."""
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(cache)) and ".lbug" in target:
+            held.append(target)
+    return held
+
+
+def test_at_most_four_read_handles_stay_open_and_a_query_on_a_closed_one_finishes(tmp_path, cache):
+    stores = []
+    for number in range(6):
+        path = tmp_path / f"area{number}.yaml"
+        path.write_text((DATA / "mini.yaml").read_text().replace("Testshire", f"Shire {number}"))
+        stores.append(embedded.ensure_store(path))
+    first = ladybug.Connection(embedded.open_read_only(stores[0]))
+    for store in stores[1:]:
+        embedded.open_read_only(store)
+    gc.collect()
+    held = _open_store_files(cache)
+    assert embedded.MAX_OPEN_STORES == 4
+    # the four most recent, and the first, which a connection still uses
+    assert sorted(set(held)) == sorted(str(s) for s in [stores[0], *stores[2:]])
+    assert first.execute("MATCH (t:Trust) RETURN t.name").get_all() == [["Shire 0 Hospitals Trust"]]
+    first.close()
+    del first
+    gc.collect()
+    assert sorted(set(_open_store_files(cache))) == sorted(str(s) for s in stores[2:])
+
+
+def test_a_files_earlier_stores_are_removed_and_other_files_stores_kept(tmp_path, cache):
+    area, other = tmp_path / "area.yaml", tmp_path / "other.yaml"
+    area.write_text((DATA / "mini.yaml").read_text())
+    other.write_text((DATA / "mini.yaml").read_text())
+    old, kept = embedded.ensure_store(area), embedded.ensure_store(other)
+    reader = ladybug.Connection(embedded.open_read_only(old))
+    area.write_text(area.read_text().replace("Old Regulator", "Former Regulator"))
+    new = embedded.ensure_store(area)
+    assert sorted(p.name for p in cache.glob("*.lbug")) == sorted([new.name, kept.name])
+    assert reader.execute("MATCH (r:Regulator) RETURN r.name ORDER BY r.name").get_all() == [
+        ["New Regulator"], ["Old Regulator"]], "a reader of the removed store finishes its work"
+    reader.close()

@@ -22,6 +22,7 @@ import yaml
 from test_neo4j_store import FakeDriver
 
 from loaders import dataset as dataset_loader
+from loaders.query import run as query_runner
 from loaders.query.result import QueryError
 from loaders.query.run import run_query
 from loaders.stores import embedded, neo4j_store
@@ -116,7 +117,7 @@ def _kill_while_building(cache: Path, argv: list[str]) -> bool:
 
 def test_a_load_killed_part_way_leaves_the_previous_store_answering(cache):
     embedded.ensure_store(MINI)
-    live = embedded.store_path(dataset_loader.load(MINI).content_hash)
+    live = embedded.store_path(MINI, dataset_loader.load(MINI).content_hash)
     before = run_query(REGULATORS, dataset_path=MINI).rows
     stamp = live.stat().st_ino, live.stat().st_mtime_ns
 
@@ -133,7 +134,7 @@ def test_a_load_killed_part_way_leaves_the_previous_store_answering(cache):
 
 def test_a_first_build_killed_part_way_leaves_no_store_to_be_mistaken_for_whole(cache):
     assert any(_kill_while_building(cache, ["load", str(MINI)]) for _ in range(5))
-    assert not list(cache.glob("orgs-*.lbug"))
+    assert not list(cache.glob("mini-*.lbug"))
     assert run_query(REGULATORS, dataset_path=MINI).rows == [["New Regulator"], ["Old Regulator"]]
 
 
@@ -217,3 +218,72 @@ def test_the_password_never_appears_in_exceptions_or_logs(caplog):
         assert PASSWORD not in text
     assert "cannot reach Neo4j at bolt://127.0.0.1:1" in str(caught.value)
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+# -- what the guard might miss cannot break the store -----------------------------------------
+
+def _unguarded(monkeypatch, store: Path, cypher: str) -> None:
+    """Run ``cypher`` on ``store`` with the guard skipped, as a query it failed to recognise
+    would run."""
+    with monkeypatch.context() as patch:
+        patch.setattr(query_runner, "check_read_only", lambda cypher: None)
+        query_runner.run_embedded(store, cypher, {})
+
+
+def test_the_read_only_handle_is_no_sandbox_copy_to_still_writes_a_file(tmp_path, monkeypatch):
+    store = embedded.ensure_store(MINI)
+    target = tmp_path / "leak.csv"
+    _unguarded(monkeypatch, store, f"COPY (MATCH (t:Trust) RETURN t.name) TO '{target}'")
+    assert "Testshire Hospitals Trust" in target.read_text()  # hence the guard refuses COPY
+
+
+def test_a_checkpoint_through_the_read_handle_breaks_the_store_and_the_next_query_rebuilds_it(
+        cache, monkeypatch):
+    store = embedded.ensure_store(MINI)
+    before = run_query(REGULATORS, dataset_path=MINI).rows
+    with pytest.raises(QueryError, match="Checkpoint failed"):
+        _unguarded(monkeypatch, store, "CHECKPOINT")
+    assert sorted(p.name for p in cache.iterdir()) == [store.name, f"{store.name}.shadow",
+                                                       f"{store.name}.wal"]
+    with pytest.raises(RuntimeError, match="checkpoint recovery is pending"):
+        ladybug.Database(str(store), read_only=True)  # what every other reader would meet
+    broken = store.stat().st_ino, store.stat().st_mtime_ns
+    assert run_query(REGULATORS, dataset_path=MINI).rows == before
+    assert (store.stat().st_ino, store.stat().st_mtime_ns) != broken, "rebuilt, renamed in place"
+    assert sorted(p.name for p in cache.iterdir()) == [store.name]
+    fresh = ladybug.Connection(ladybug.Database(str(store), read_only=True))
+    assert fresh.execute(REGULATORS).get_all() == before
+
+
+def test_another_process_finding_a_broken_store_rebuilds_it(cache, monkeypatch):
+    store = embedded.ensure_store(MINI)
+    with pytest.raises(QueryError):
+        _unguarded(monkeypatch, store, "CHECKPOINT")
+    done = subprocess.run([sys.executable, "-m", "graph", "query", "--data", str(MINI), REGULATORS,
+                           "--format", "csv"], cwd=ROOT, env=os.environ.copy(),
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == ["r.name", "New Regulator", "Old Regulator"]
+    assert sorted(p.name for p in cache.iterdir()) == [store.name]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_store_file_that_does_not_open_is_rebuilt_from_the_yaml(damage):
+    store = embedded.ensure_store(MINI)
+    raw = store.read_bytes()
+    store.write_bytes({"garbage": b"not a database" * 100, "truncated": raw[:len(raw) // 2],
+                       "empty": b""}[damage])
+    assert run_query(REGULATORS, dataset_path=MINI).rows == [["New Regulator"], ["Old Regulator"]]
+    fresh = ladybug.Connection(ladybug.Database(str(store), read_only=True))
+    assert fresh.execute(REGULATORS).get_all() == [["New Regulator"], ["Old Regulator"]]
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_from_the_cli(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "ORGS_CACHE_DIR": str(blocker / "store")}
+    done = subprocess.run([sys.executable, "-m", "graph", "query", "--data", str(MINI), REGULATORS],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"error: cannot write the embedded store in {blocker / 'store'}: "
+                           "Not a directory (set ORGS_CACHE_DIR to a writable folder)\n")

@@ -15,7 +15,7 @@ from graph.cli.common import UsageError, data_path
 from loaders import dataset as dataset_loader
 from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
-from loaders.query.saved import load_saved_queries
+from loaders.query.saved import saved_query
 from loaders.stores import embedded
 from loaders.stores.records import StoreError
 
@@ -30,7 +30,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("query", parents=[common], help="run a read-only Cypher query")
     p.add_argument("cypher", nargs="?", help="the query (or use --saved ID)")
-    p.add_argument("--saved", metavar="ID", help="run a saved query from data/queries.yaml")
+    p.add_argument("--saved", metavar="ID",
+                   help="run one of the area's saved queries (its YAML's queries: section)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a query parameter ($NAME); repeatable")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -60,9 +61,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 counts = neo4j_store.load(dataset, batch_size=args.batch_size, progress=progress)
                 target = "Neo4j"
             else:
-                target_path = embedded.store_path(dataset.content_hash)
-                counts = embedded.build(dataset, target_path, progress=progress)
-                target = f"the embedded store {target_path}"
+                counts = embedded.build(dataset, progress=progress)
+                target = f"the embedded store {embedded.store_path(path, dataset.content_hash)}"
         except StoreError as exc:
             raise UsageError(str(exc)) from None
     print(f"Loaded {path} into {target}: {counts['organisations']} organisations, "
@@ -75,10 +75,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     cypher, params = args.cypher, {}
     if args.saved:
-        saved = {q.id: q for q in _saved()}
-        if args.saved not in saved:
-            raise UsageError(f"no saved query '{args.saved}' (saved: {', '.join(saved)})")
-        cypher, params = cypher or saved[args.saved].cypher, dict(saved[args.saved].params)
+        try:
+            saved = saved_query(dataset_loader.load(data_path(args)), args.saved)
+        except QueryError as exc:
+            raise UsageError(str(exc)) from None
+        cypher, params = cypher or saved.cypher, dict(saved.params)
     if not cypher:
         raise UsageError("give a Cypher query, e.g. \"MATCH (n) RETURN count(n)\", or --saved ID")
     params.update(_param(text) for text in args.param)
@@ -92,13 +93,6 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"note: only the first {len(result.rows)} rows are shown: the result was cut at "
               "the row cap (narrow the query or raise --limit)", file=sys.stderr)
     return 0
-
-
-def _saved() -> list:
-    try:
-        return load_saved_queries()
-    except QueryError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def _param(text: str) -> tuple[str, Any]:

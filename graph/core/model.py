@@ -184,6 +184,18 @@ class Area:
 
 
 @dataclass(frozen=True)
+class SavedQuery:
+    """A read-only Cypher query kept with an area's data, offered by the console and the CLI;
+    ``params`` are the default values of its ``$parameters``."""
+
+    id: str
+    title: str
+    cypher: str
+    description: str | None = None
+    params: dict[str, str | int | float | bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything one YAML file says, checked and cross-referenced."""
 
@@ -195,6 +207,7 @@ class Dataset:
     relationships: tuple[Relationship, ...]
     snapshots: tuple[Snapshot, ...] = ()
     events: tuple[Event, ...] = ()
+    queries: tuple[SavedQuery, ...] = ()
     content_hash: str = ""
     path: str = ""
     format: float = 1

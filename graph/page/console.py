@@ -1,5 +1,6 @@
-"""The Cypher console's words and pictures: which store answers, the result table, and the
-nodes and relationships a query returned, drawn like the main graph."""
+"""The Cypher console's words and pictures: which store answers, the area's saved queries and
+their parameters, the result table, and the nodes and relationships a query returned, drawn
+like the main graph."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import networkx as nx
 
 from graph.core import temporal
 from graph.core.colours import safe_colour
+from graph.core.model import SavedQuery
 from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
 from graph.drawing.layout import FRAMES, all_time_order, grid
 from graph.drawing.scene import kind_colours, type_styles
 from graph.drawing.vis import OPTIONS, drawing_data
-from loaders.query.result import QueryResult, cell_text
+from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from loaders.query.saved import parameter_value
+from loaders.query.tokens import parameters
 from loaders.stores.settings import neo4j_settings
 
 
@@ -91,6 +95,11 @@ def query_graph_data(elements: Mapping[str, list[dict[str, Any]]],
     return data
 
 
+def placeholder(kinds: Mapping[str, Any]) -> str:
+    """An example query for the empty console, with one of the area's own labels."""
+    return f"MATCH (o:{next(iter(kinds), 'Organisation')}) RETURN o.name LIMIT 10"
+
+
 def console_caption(store_line: str) -> str:
     """What the console promises, from the limits the query runner applies."""
     return (f"Store: {store_line}. Queries are read-only, stopped after "
@@ -101,3 +110,40 @@ def result_caption(result: QueryResult) -> str:
     rows = len(result.rows)
     return (f"{rows} row{'' if rows == 1 else 's'} from the {result.store} store"
             + (" (truncated at the row cap)" if result.truncated else ""))
+
+
+def unchanged(query: SavedQuery | None, text: str) -> bool:
+    """True while the console's text is still the saved query's own (its title and description
+    describe it only then)."""
+    return query is not None and text.strip() == query.cypher.strip()
+
+
+def parameter_defaults(queries: tuple[SavedQuery, ...]) -> dict[str, Any]:
+    """Each $parameter the area's saved queries use, with its first default."""
+    defaults: dict[str, Any] = {}
+    for query in queries:
+        for name, value in query.params.items():
+            defaults.setdefault(name, value)
+    return defaults
+
+
+def parameter_names(text: str) -> list[str]:
+    """The $parameters the console's text uses, in order of name (none while it does not
+    read as Cypher: the guard reports that when it runs)."""
+    try:
+        return sorted(parameters(text))
+    except QueryError:
+        return []
+
+
+def parameter_values(names: list[str], entered: Mapping[str, str],
+                     defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """The values typed for ``names``, each read as the type of its default (text when it has
+    none); raises ``QueryError`` naming the parameter that does not read."""
+    values = {}
+    for name in names:
+        try:
+            values[name] = parameter_value(defaults.get(name, ""), entered.get(name, ""))
+        except QueryError as error:
+            raise QueryError(f"${name}: {error} (type a value like {defaults[name]!r})") from None
+    return values

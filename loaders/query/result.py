@@ -15,7 +15,18 @@ from loaders.stores.records import ORGANISATION
 
 
 class QueryError(Exception):
-    """A query that cannot run: refused, malformed, too slow or the store is unreachable."""
+    """A query that cannot run: refused, malformed, too slow or the store is unreachable.
+
+    ``message`` is one plain line; ``detail`` the database's own words, when they add to it
+    (the page shows them below the message, the CLI at the end of the same line).
+    """
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message, self.detail = message, detail
+
+    def __str__(self) -> str:
+        return self.message + (f" (the database said: {self.detail})" if self.detail else "")
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,15 @@
 >>> result.columns, result.rows[0]                                               # doctest: +SKIP
 (['trust'], ['Bedford Hospital NHS Trust'])
 
-Guards, in order: the guard (``loaders.query.guard``) that names what is refused; then a
-read-only database handle (embedded) or a read transaction (Neo4j); a time limit; a row cap.
+Layers, in order: the guard (``loaders.query.guard``), an allowlist that refuses anything but
+reading clauses and names what it refused; then a read-only database handle (embedded) or a
+read transaction (Neo4j); a time limit; a row cap. A store that no longer opens is rebuilt
+from the YAML (``loaders.stores.embedded.ensure_store``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +22,13 @@ import ladybug
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
 from loaders.query.result import Elements, QueryError, QueryResult
+from loaders.query.tokens import where
 from loaders.stores import embedded
+from loaders.stores.records import StoreError
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_ROW_CAP = 5000
+_ATTEMPTS = 5  # a reload may replace the store between finding it and opening it
 
 
 def run_query(cypher: str, *, params: dict[str, Any] | None = None,
@@ -31,8 +37,9 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
               driver: Any = None) -> QueryResult:
     """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j.
 
-    Raises ``QueryError`` (one line) for a refused, malformed or timed-out query, and
-    ``loaders.problems.InvalidInput`` when the YAML needed for a first build is invalid.
+    Raises ``QueryError`` (one line) for a refused, malformed or timed-out query and for a
+    store that cannot be built or opened, and ``loaders.problems.InvalidInput`` when the YAML
+    needed for a build is invalid.
     """
     check_read_only(cypher)
     if timeout_s <= 0 or row_cap <= 0:
@@ -43,32 +50,44 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
                                     row_cap=row_cap, driver=driver)
     if dataset_path is None:
         dataset_path = default_path()
-    try:
-        store = embedded.ensure_store(dataset_path)
-    except FileNotFoundError:
-        raise QueryError(f"{dataset_path}: no such file (give the YAML with --data)") from None
-    return run_embedded(store, cypher, params or {}, timeout_s=timeout_s, row_cap=row_cap)
+    for _ in range(_ATTEMPTS):
+        try:
+            store = embedded.ensure_store(dataset_path)
+            return run_embedded(store, cypher, params or {}, timeout_s=timeout_s,
+                                row_cap=row_cap)
+        except FileNotFoundError:
+            raise QueryError(f"{dataset_path}: no such file (give the YAML with --data)") from None
+        except embedded.StoreGone:
+            continue
+        except StoreError as exc:
+            raise QueryError(str(exc)) from None
+    raise QueryError("the store was replaced by reloads while the query started, "
+                     f"{_ATTEMPTS} times in a row (run it again)")
 
 
 def run_embedded(store: str | Path, cypher: str, params: dict[str, Any], *,
                  timeout_s: float = DEFAULT_TIMEOUT_S,
                  row_cap: int = DEFAULT_ROW_CAP) -> QueryResult:
-    """A query on one store file through a read-only handle, with a time limit and a row cap."""
+    """A query on one store file through a read-only handle, with a time limit and a row cap.
+    Raises ``QueryError``, or ``StoreError`` when the store does not open."""
     check_read_only(cypher)
-    connection = ladybug.Connection(embedded.open_read_only(store))
+    database = embedded.open_read_only(store)
+    try:
+        connection = ladybug.Connection(database)
+    except RuntimeError as exc:
+        raise QueryError(f"cannot connect to the embedded store: {_first_line(str(exc))}") from None
     try:
         connection.set_query_timeout(max(1, int(timeout_s * 1000)))
-        try:
-            result = connection.execute(cypher, params)
-            if isinstance(result, list):  # several statements slipped through: refuse
-                raise QueryError("refused: several statements; run one query at a time")
-            columns = list(result.get_column_names())
-            raw: list[list[Any]] = []
-            while result.has_next() and len(raw) <= row_cap:
-                raw.append(result.get_next())
-            result.close()
-        except RuntimeError as exc:
-            raise QueryError(_embedded_message(str(exc), timeout_s)) from None
+        result = connection.execute(cypher, params)
+        if isinstance(result, list):  # several statements slipped through: refuse
+            raise QueryError("refused: several statements; run one query at a time")
+        columns = list(result.get_column_names())
+        raw: list[list[Any]] = []
+        while result.has_next() and len(raw) <= row_cap:
+            raw.append(result.get_next())
+        result.close()
+    except RuntimeError as exc:
+        raise embedded_error(str(exc), cypher, timeout_s) from None
     finally:
         connection.close()
     truncated = len(raw) > row_cap
@@ -77,13 +96,46 @@ def run_embedded(store: str | Path, cypher: str, params: dict[str, Any], *,
     return QueryResult(columns, rows, truncated, "embedded", collector.as_dict())
 
 
-def _embedded_message(text: str, timeout_s: float) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else "query failed"
+_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
+_UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
+
+
+def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
+    """LadybugDB's error as one plain line; a syntax error says what is wrong near which part
+    of the query first, with the database's own words kept as the detail."""
+    first = _first_line(text)
     if "Interrupted" in first:
-        return (f"query stopped at the time limit of {timeout_s:g} s "
-                "(narrow the MATCH, add a LIMIT, or raise --timeout)")
-    if "read-only" in first:
-        return "refused: the store is opened read-only (use MATCH ... RETURN ...)"
-    if first.startswith(("Parser exception", "Binder exception", "Catalog exception")):
-        return f"{first} (check the Cypher, labels and property names)"
-    return first
+        return QueryError(f"query stopped at the time limit of {timeout_s:g} s "
+                          "(narrow the MATCH, add a LIMIT, or raise --timeout)")
+    if "read-only" in first.lower() or "read only" in first.lower():
+        return QueryError("refused: the store is opened read-only; the console only reads the "
+                          "graph (use MATCH ... RETURN ...)")
+    if first.startswith("Parser exception"):
+        return QueryError(_syntax_words(first, cypher), detail=first)
+    if first.startswith(("Binder exception", "Catalog exception")):
+        return QueryError(f"cannot run the query: {first.split(': ', 1)[-1].rstrip('.')} "
+                          "(check the labels, relationship types, properties and variables)")
+    return QueryError(first)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "query failed"
+
+
+def _syntax_words(first: str, cypher: str) -> str:
+    position = _POSITION.search(first)
+    lines = cypher.split("\n")
+    if position is None or int(position.group(1)) > len(lines):
+        return "syntax error: the database cannot read the query (check the Cypher)"
+    line, column = int(position.group(1)), int(position.group(2))
+    rest = lines[line - 1][column:]
+    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column
+    unexpected = _UNEXPECTED.search(first)
+    if not rest.strip() or unexpected and unexpected.group(1) == "<EOF>":
+        return ("syntax error: the query ends too soon (is a name, a bracket, a quote or a "
+                "RETURN missing?)")
+    near = rest.split()[0][:30]
+    what = (f"'{unexpected.group(1)}' is not expected there" if unexpected
+            else "the query goes wrong at or just before this point")
+    return (f"syntax error at {where(cypher, offset)}, near '{near}': {what} (check the "
+            "spelling, brackets and quotes there)")

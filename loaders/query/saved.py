@@ -1,43 +1,47 @@
-"""Saved ("canned") queries: Cypher kept with the data, offered by the console and the CLI."""
+"""Saved ("canned") queries: Cypher kept with an area's data, in the ``queries:`` section of its
+YAML file (format 1.1), offered by the console and ``python -m graph query --saved ID``.
+
+They are validated with the rest of the file (``loaders.dataset``): unique ids, each one
+read-only query that the guard accepts, a default value for each ``$parameter``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from graph.core.model import Dataset, SavedQuery
+from loaders import dataset as dataset_loader
 from loaders.query.result import QueryError
 
-ROOT = Path(__file__).resolve().parents[2]
-SAVED_QUERIES = ROOT / "data" / "queries.yaml"
+
+def load_saved_queries(dataset_path: str | Path | None = None) -> tuple[SavedQuery, ...]:
+    """The saved queries of an area file (default: ``$ORGS_DATA`` or the bundled BLMK file), in
+    file order. Raises ``loaders.problems.InvalidInput`` when the file is invalid."""
+    return dataset_loader.load(dataset_path or dataset_loader.default_path()).queries
 
 
-@dataclass(frozen=True)
-class SavedQuery:
-    id: str
-    title: str
-    description: str
-    cypher: str
-    params: dict[str, Any] = field(default_factory=dict)
+def saved_query(dataset: Dataset, query_id: str) -> SavedQuery:
+    """The area's saved query with this id; ``QueryError`` naming the ones there are."""
+    for query in dataset.queries:
+        if query.id == query_id:
+            return query
+    known = ", ".join(q.id for q in dataset.queries) or "none"
+    raise QueryError(f"no saved query '{query_id}' for {dataset.area.name or dataset.path} "
+                     f"(its saved queries: {known})")
 
 
-def load_saved_queries(path: str | Path | None = None) -> list[SavedQuery]:
-    """The saved queries in ``data/queries.yaml`` (or ``path``), in file order."""
-    path = Path(path or SAVED_QUERIES)
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise QueryError(f"{path}: cannot read saved queries ({exc})") from None
-    if isinstance(entries, dict):
-        entries = entries.get("queries") or []
-    saved = []
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not all(
-                isinstance(entry.get(k), str) for k in ("id", "title", "cypher")):
-            raise QueryError(f"{path}: saved query {number} needs text id, title and cypher")
-        params = entry.get("params") or {}
-        saved.append(SavedQuery(entry["id"], entry["title"], str(entry.get("description", "")),
-                                entry["cypher"].strip(), dict(params)))
-    return saved
+def parameter_value(default: Any, text: str) -> Any:
+    """A parameter typed as text, read as the same type as its default (a number stays a
+    number); raises ``QueryError`` when it does not read as one."""
+    if isinstance(default, bool):
+        if text.strip().lower() not in ("true", "false"):
+            raise QueryError(f"'{text}' is not true or false")
+        return text.strip().lower() == "true"
+    for kind, words in ((int, "a whole number"), (float, "a number")):
+        if isinstance(default, kind):
+            try:
+                return kind(text)
+            except ValueError:
+                raise QueryError(f"'{text}' is not {words}") from None
+    return text

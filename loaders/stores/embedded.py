@@ -1,17 +1,22 @@
 """Model -> embedded LadybugDB store, and back.
 
-The store is a single file in a cache folder, named by the YAML's content hash. It is built in
-a file beside it, checkpointed, closed and then renamed over the live path, so a reader sees
-the old file or the new one, never half of either (see TECH-NOTES, LadybugDB concurrency).
-The graph schema it holds is ``loaders.stores.records``, shared with Neo4j.
+The store is a single file in a cache folder, named after the YAML file and its content hash.
+It is built in a file beside it, checkpointed, closed and then renamed over the live path, so a
+reader sees the old file or the new one, never half of either (see TECH-NOTES, LadybugDB
+concurrency). A store that no longer opens is rebuilt the same way; the versions of a file's
+store that its current content no longer uses are deleted after a build. The graph schema it
+holds is ``loaders.stores.records``, shared with Neo4j.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +50,10 @@ from loaders.stores.records import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = ".lbug"
+MAX_OPEN_STORES = 4  # read handles kept open; each holds a file and reserves address space
+# What a write through a read-only handle leaves beside a store (a CHECKPOINT, say): with
+# these present every read-only open fails ("checkpoint recovery is pending").
+LEFTOVERS = (".wal", ".shadow")
 _READER_POOL = 128 * 1024 * 1024
 _WRITER_POOL = 256 * 1024 * 1024
 _MAX_DB_SIZE = 1 << 34  # bounds the address space each open handle reserves
@@ -52,13 +61,24 @@ _ARROW = {"STRING": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
           "STRING[]": pa.list_(pa.string())}
 
 
+class StoreGone(StoreError):
+    """The store file went away (a reload replaced or removed it): ask for the store again."""
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("ORGS_CACHE_DIR") or ROOT / ".cache" / "store")
 
 
-def store_path(content_hash: str) -> Path:
-    """Where the store for a YAML file with this content hash lives."""
-    return cache_dir() / f"orgs-{content_hash}{SUFFIX}"
+def _source_key(dataset_path: str | Path) -> str:
+    """'<name>-<hash of the absolute path>': which YAML file a store was built from."""
+    source = Path(dataset_path).resolve()
+    name = re.sub(r"[^a-z0-9]+", "-", source.stem.lower()).strip("-")[:40] or "area"
+    return f"{name}-{hashlib.sha256(str(source).encode()).hexdigest()[:8]}"
+
+
+def store_path(dataset_path: str | Path, content_hash: str) -> Path:
+    """Where the store for the YAML file ``dataset_path`` with this content hash lives."""
+    return cache_dir() / f"{_source_key(dataset_path)}-{content_hash}{SUFFIX}"
 
 
 def file_hash(path: str | Path) -> str:
@@ -71,14 +91,28 @@ Progress = Callable[[str, int], None]  # (what was loaded, how many rows)
 
 def build(dataset: Dataset, target: Path | None = None,
           progress: Progress | None = None) -> dict[str, int]:
-    """Write the store for ``dataset`` atomically onto ``target`` (default: its cache path).
+    """Write the store for ``dataset`` atomically onto ``target`` (default: its cache path,
+    after which the stores of the file's earlier contents are deleted).
 
     Returns the counts loaded. A build killed part-way leaves only a stray ``.building`` file;
-    the live store keeps answering.
+    the live store keeps answering. Raises ``StoreError`` when the folder cannot be written.
     """
     records = graph_records(dataset)
-    target = Path(target or store_path(dataset.content_hash))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    default = target is None
+    target = Path(target or store_path(dataset.path, dataset.content_hash))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write(records, target, progress)
+    except OSError as exc:
+        raise StoreError(f"cannot write the embedded store in {target.parent}: "
+                         f"{exc.strerror or exc} (set ORGS_CACHE_DIR to a writable folder)"
+                         ) from None
+    if default:
+        remove_unused_stores(dataset.path, keep=target)
+    return records.counts()
+
+
+def _write(records: GraphRecords, target: Path, progress: Progress | None) -> None:
     _remove_abandoned_builds(target.parent)
     building = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.building")
     try:
@@ -92,12 +126,13 @@ def build(dataset: Dataset, target: Path | None = None,
         connection.execute("CHECKPOINT")  # everything in the main file: no .wal to lose
         connection.close()
         database.close()
+        for suffix in LEFTOVERS:  # would make the new file fail to open (see LEFTOVERS)
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(building, target)
     except BaseException:
         for leftover in building.parent.glob(building.name + "*"):
             leftover.unlink(missing_ok=True)
         raise
-    return records.counts()
 
 
 def _create_tables(connection: ladybug.Connection, records: GraphRecords) -> None:
@@ -169,23 +204,59 @@ def _alive(pid: int) -> bool:
 
 
 def ensure_store(dataset_path: str | Path) -> Path:
-    """The store for a YAML file, built on first use and whenever the file's content changes.
+    """The store for a YAML file, built on first use, whenever the file's content changes, and
+    whenever the store no longer opens (it is rebuilt from the YAML, atomically).
 
-    Raises ``loaders.problems.InvalidInput`` when the file needs building and is invalid.
+    Raises ``loaders.problems.InvalidInput`` when the file needs building and is invalid, and
+    ``StoreError`` when the store cannot be written.
     """
-    path = store_path(file_hash(dataset_path))
-    if path.exists():
+    path = store_path(dataset_path, file_hash(dataset_path))
+    if _opens(path):
         return path
     dataset = dataset_loader.load(dataset_path)
-    path = store_path(dataset.content_hash)
-    if not path.exists():
-        build(dataset, path)
+    path = store_path(dataset_path, dataset.content_hash)
+    if not _opens(path):
+        build(dataset)
     return path
+
+
+def _opens(path: Path) -> bool:
+    """True when the store is there, whole (LadybugDB opens an empty file as an empty
+    database) and opens read-only."""
+    if any(path.with_name(path.name + suffix).exists() for suffix in LEFTOVERS):
+        return False
+    try:
+        if path.stat().st_size == 0:
+            return False
+        open_read_only(path)
+    except (OSError, StoreError):
+        return False
+    return True
+
+
+def remove_unused_stores(dataset_path: str | Path, keep: Path) -> list[Path]:
+    """Delete the stores built from earlier contents of ``dataset_path``: all but ``keep`` and
+    the one for the file's content now. A reader already using one finishes its query (the
+    open file outlives its name); its next query asks for the current store."""
+    try:
+        current = store_path(dataset_path, file_hash(dataset_path))
+    except OSError:
+        current = keep
+    removed = []
+    for store in keep.parent.glob(f"{_source_key(dataset_path)}-*{SUFFIX}"):
+        if store not in (keep, current):
+            for leftover in (store, *(store.with_name(store.name + s) for s in LEFTOVERS)):
+                leftover.unlink(missing_ok=True)
+            removed.append(store)
+    with _handles_lock:
+        for store in removed:
+            _handles.pop(str(store), None)
+    return removed
 
 
 # -- reading ------------------------------------------------------------------------------
 
-_handles: dict[str, tuple[tuple[int, int], ladybug.Database]] = {}
+_handles: OrderedDict[str, tuple[tuple[int, int], ladybug.Database]] = OrderedDict()
 _handles_lock = threading.Lock()
 
 
@@ -193,21 +264,34 @@ def open_read_only(path: str | Path) -> ladybug.Database:
     """A read-only handle on a store, reused until the file is replaced by a rebuild.
 
     The handle is keyed on the file's (inode, mtime): after ``os.replace`` both change, so the
-    next call opens the new file while queries already running finish on the old one.
+    next call opens the new file while queries already running finish on the old one. At most
+    ``MAX_OPEN_STORES`` handles stay open, the least recently used closing first (a query still
+    running on one keeps it alive). Raises ``StoreGone`` when the file is not there and
+    ``StoreError`` when it does not open.
     """
     path = str(path)
     try:
         status = os.stat(path)
     except FileNotFoundError:
-        raise StoreError(f"{path}: no store there (run: python -m graph load)") from None
+        raise StoreGone(f"{path}: no store there (run: python -m graph load)") from None
     identity = (status.st_ino, status.st_mtime_ns)
     with _handles_lock:
         cached = _handles.get(path)
         if cached and cached[0] == identity:
+            _handles.move_to_end(path)
             return cached[1]
-        database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
-                                    max_db_size=_MAX_DB_SIZE)
+        try:
+            database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
+                                        max_db_size=_MAX_DB_SIZE)
+        except RuntimeError as exc:
+            if not os.path.exists(path):
+                raise StoreGone(f"{path}: no store there (run: python -m graph load)") from None
+            first = (str(exc).strip().splitlines() or ["it does not open"])[0]
+            raise StoreError(f"{path}: the embedded store does not open ({first})") from None
         _handles[path] = (identity, database)  # the old handle closes when no query uses it
+        _handles.move_to_end(path)
+        while len(_handles) > MAX_OPEN_STORES:
+            _handles.popitem(last=False)
         return database
 
 

@@ -1,0 +1,128 @@
+"""The page's Cypher console driven by Streamlit's AppTest: the area's own saved queries, their
+parameters, the title only while the text is unchanged, errors as one line (the database's own
+words below), counts in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.core.model import SavedQuery
+from graph.page import console
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+def _console(monkeypatch, tmp_path, data: Path) -> AppTest:
+    monkeypatch.setenv("ORGS_DATA", str(data))
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params.update(mode="console")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _run(app: AppTest) -> None:
+    next(b for b in app.button if b.label == "Run query").click().run()
+    assert not app.exception
+
+
+def _captions(app: AppTest) -> list[str]:
+    return [_plain(c.value) for c in app.caption]
+
+
+def test_the_console_offers_only_the_areas_own_saved_queries(monkeypatch, tmp_path):
+    schools = _console(monkeypatch, tmp_path, DATA / "schools.yaml")
+    picker = schools.selectbox(key="saved_query")
+    assert picker.options == ["Pick a saved query…", "Who ran each school on a date",
+                              "Schools that became academies"]
+    mini = _console(monkeypatch, tmp_path, DATA / "mini.yaml")
+    assert not [s for s in mini.selectbox if s.key == "saved_query"]
+    assert ("This area's file has no saved queries (a queries: section; see the README)."
+            in _captions(mini))
+
+
+def test_a_saved_query_runs_with_its_parameter_and_its_title_lasts_while_its_text_does(
+        monkeypatch, tmp_path):
+    app = _console(monkeypatch, tmp_path, DATA / "schools.yaml")
+    app.selectbox(key="saved_query").set_value("schools-run-on-a-date").run()
+    description = ("The body with a RUNS relationship in force to each school open on the day "
+                   "given.")
+    assert app.text_area(key="cypher").value.startswith("MATCH (body)-[r:RUNS]->(s:School)")
+    assert app.text_input(key="param_day").value == "2020-01-01"
+    assert description in _captions(app)
+    app.text_input(key="param_day").input("2019-01-01").run()
+    _run(app)
+    assert not app.error
+    assert app.dataframe[0].value.to_dict("records") == [
+        {"school": "Hill Community School", "run_by": "Schoolshire County Council"}]
+    assert "1 row from the embedded store" in _captions(app)
+
+    edited = app.text_area(key="cypher").value.replace("ORDER BY school", "ORDER BY run_by")
+    app.text_area(key="cypher").input(edited).run()
+    assert app.selectbox(key="saved_query").value == ""
+    assert description not in _captions(app)
+    assert app.text_input(key="param_day").value == "2019-01-01"
+
+
+def test_a_refusal_is_one_line_and_a_syntax_error_shows_the_databases_words_below(
+        monkeypatch, tmp_path):
+    app = _console(monkeypatch, tmp_path, DATA / "mini.yaml")
+    app.text_area(key="cypher").input("LOAD FROM '.streamlit/secrets.toml' RETURN *").run()
+    _run(app)
+    assert [_plain(e.value) for e in app.error] == [
+        "refused: LOAD FROM reads files; the console only reads the graph (use MATCH ... "
+        "RETURN ...)"]
+    assert not any(c.startswith("The database said") for c in _captions(app))
+
+    app.text_area(key="cypher").input("MATCH n RETURN n").run()
+    _run(app)
+    assert [_plain(e.value) for e in app.error] == [
+        "syntax error at line 1, column 9, near 'RETURN': the query goes wrong at or just "
+        "before this point (check the spelling, brackets and quotes there)"]
+    assert ("The database said: Parser exception: Invalid input <MATCH n RETURN>: expected "
+            "rule oC_SingleQuery (line: 1, offset: 8)") in _captions(app)
+
+
+def test_a_store_that_cannot_be_written_is_one_line_on_the_page(monkeypatch, tmp_path):
+    app = _console(monkeypatch, tmp_path, DATA / "mini.yaml")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(blocker))
+    app.text_area(key="cypher").input("MATCH (t:Trust) RETURN t.name").run()
+    _run(app)
+    assert [_plain(e.value) for e in app.error] == [
+        f"cannot write the embedded store in {blocker}: File exists (set ORGS_CACHE_DIR to a "
+        "writable folder)"]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("MATCH (n) WHERE n.id = $who AND n.valid_from < date($day) RETURN n", ["day", "who"]),
+    ("MATCH (n) RETURN n // $not_a_parameter", []),
+    ("MATCH (n) WHERE n.name = 'unclosed", []),
+])
+def test_the_parameters_asked_for_are_the_ones_the_text_uses(text, names):
+    assert console.parameter_names(text) == names
+
+
+def test_parameter_values_take_the_type_of_any_saved_default():
+    queries = (SavedQuery("a", "A", "RETURN $n", params={"n": 3}),
+               SavedQuery("b", "B", "RETURN $n, $day", params={"n": 9, "day": "2020"}))
+    defaults = console.parameter_defaults(queries)
+    assert defaults == {"n": 3, "day": "2020"}
+    assert console.parameter_values(["day", "n", "x"], {"day": "2021", "n": "4", "x": "y"},
+                                    defaults) == {"day": "2021", "n": 4, "x": "y"}
+    with pytest.raises(console.QueryError, match=r"^\$n: 'four' is not a whole number "
+                                                 r"\(type a value like 3\)$"):
+        console.parameter_values(["n"], {"n": "four"}, defaults)
