@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.core.dates import DateError, as_day, words
+from graph.core.dates import DateError, as_day, span, words
 from graph.core.temporal import DateLike, dataset_of, exists
 from graph.drawing.geometry import Drawing
 from graph.drawing.picture import drawing
@@ -168,11 +168,11 @@ def make_request(graph: nx.MultiDiGraph, fmt: str, date: DateLike, *, focus: str
                                 f"(check the spelling)")
         org = dataset.organisations[org_id]
         if not (exists(graph, org_id, day) or (since and exists(graph, org_id, since))):
-            span = f"from {words(org.valid_from) or 'an open start'}"
-            span = f"existed {span} to {words(org.valid_to)}" if org.valid_to else f"exists {span}"
+            lifetime = span(org.valid_from, org.valid_to, "has no dates recorded")
+            said = (f"existed {lifetime}" if org.valid_to else f"exists {lifetime}")
             if dataset.kinds[org.kind].while_related:
-                span = "is shown only while one of its relationships is in force"
-            raise SnapshotError(f"'{org_id}' does not exist on {words(day)} (it {span}; "
+                said = "is shown only while one of its relationships is in force"
+            raise SnapshotError(f"'{org_id}' does not exist on {words(day)} (it {said}; "
                                 f"choose a date in that span)")
     return SnapshotRequest(fmt, day, org_id, depth,
                            _names(kinds, dataset.kinds, "kind"),
