@@ -1,0 +1,84 @@
+"""The Cypher console's layout (its own mode of the page): the store it asks, this area's saved
+queries with a box per parameter, the query, and its result as a table and, where it holds
+nodes, a graph. The words and pictures come from ``graph.page.console``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from graph.core.model import Dataset
+from graph.page import console
+from graph.page.component import graph_view
+from graph.page.text import md
+from loaders.problems import InvalidInput
+from loaders.query.result import QueryError
+from loaders.query.run import run_query
+
+
+def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
+    """Lay out the console below the page's header."""
+    st.header("Cypher console")
+    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+    use_neo4j, store_line = console.store_label(os.environ, secrets)
+    st.caption(md(console.console_caption(store_line)))
+    saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
+    defaults = console.parameter_defaults(dataset.queries)
+
+    def use_saved() -> None:
+        chosen = saved.get(st.session_state.saved_query)
+        if chosen:
+            st.session_state.cypher = chosen.cypher
+            for name, value in chosen.params.items():
+                st.session_state[f"param_{name}"] = str(value)
+
+    def forget_edited_saved() -> None:  # the title describes the saved text only
+        if not console.unchanged(saved.get(st.session_state.get("saved_query")),
+                                 st.session_state.cypher):
+            st.session_state.saved_query = ""
+
+    if saved:
+        st.selectbox("Saved queries for this area", ["", *saved], key="saved_query",
+                     on_change=use_saved,
+                     format_func=lambda q: saved[q].title if q else "Pick a saved query…")
+    else:
+        st.caption("This area's file has no saved queries (a queries: section; see the README).")
+    chosen = saved.get(st.session_state.get("saved_query", ""))
+    if console.unchanged(chosen, st.session_state.get("cypher", "")) and chosen.description:
+        st.caption(md(chosen.description))
+    st.text_area("Cypher (read-only)", key="cypher", height=140, on_change=forget_edited_saved,
+                 placeholder=console.placeholder(dataset.kinds))
+    names = console.parameter_names(st.session_state.cypher)
+    for name in names:
+        st.session_state.setdefault(f"param_{name}", str(defaults.get(name, "")))
+        st.text_input(f"${name}", key=f"param_{name}")
+    if st.button("Run query", type="primary"):
+        try:
+            entered = {n: st.session_state[f"param_{n}"] for n in names}
+            st.session_state.query_result = run_query(
+                st.session_state.cypher, dataset_path=str(data_path), neo4j=use_neo4j,
+                params=console.parameter_values(names, entered, defaults))
+            st.session_state.query_error = None
+        except QueryError as error:
+            st.session_state.query_result = None
+            st.session_state.query_error = (error.message, error.detail)
+        except InvalidInput as problems:  # the file changed since the page read it
+            st.session_state.query_result = None
+            st.session_state.query_error = (str(problems.problems[0]), "")
+    if st.session_state.get("query_error"):
+        message, detail = st.session_state.query_error
+        st.error(md(message))
+        if detail:
+            st.caption(md(f"The database said: {detail}"))
+    result = st.session_state.get("query_result")
+    if result is not None:
+        st.caption(md(console.result_caption(result)))
+        st.dataframe(pd.DataFrame(console.result_table(result.columns, result.rows)),
+                     hide_index=True, width="stretch", key="query_table")
+        drawing = console.query_graph_data(result.elements, graph)
+        if drawing is not None:
+            graph_view(drawing, key="query_graph", height=420)
