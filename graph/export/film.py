@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.core.dates import span, words
+from graph.core.dates import DateError, as_day, span, words
 from graph.core.stops import Stop, story_stops
 from graph.core.temporal import DateLike, dataset_of, exists
 from graph.drawing.geometry import Drawing, compose
@@ -147,28 +147,38 @@ def make_film_request(graph: nx.MultiDiGraph, fmt: str, start: DateLike, end: Da
     for name, value, (low, high) in (("fps", fps, FPS_RANGE), ("width", width, WIDTH_RANGE)):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise FilmError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
-    try:  # the dates, depth and filters as a snapshot checks them
-        first = make_request(graph, "png", start, depth=depth, kinds=kinds, types=types)
-        last = make_request(graph, "png", end).day
-    except SnapshotError as error:
-        raise FilmError(str(error).replace("date:", "from/to date:", 1)) from None
-    if last <= first.day:
+    first, last = (_day(value, option) for value, option in ((start, "--from"), (end, "--to")))
+    if last <= first:
         raise FilmError(f"the film must end after it starts: --to {last.isoformat()} is not "
-                        f"after --from {first.day.isoformat()} (swap them)")
+                        f"after --from {first.isoformat()} (swap them)")
+    try:  # the depth and filters as a snapshot checks them
+        checked = make_request(graph, "png", first, depth=depth, kinds=kinds, types=types)
+    except SnapshotError as error:
+        raise FilmError(str(error)) from None
     org_id = None
     if focus:
-        dataset = dataset_of(graph)
-        org_id = dataset.resolve(focus)
+        org_id = dataset_of(graph).resolve(focus)
         if org_id is None:
             raise FilmError(f"no organisation with id or ODS code '{focus}' (check the spelling)")
-    request = FilmRequest(fmt, first.day, last, step, org_id, depth, first.kinds, first.types,
+    request = FilmRequest(fmt, first, last, step, org_id, depth, checked.kinds, checked.types,
                           size, fps, width)
     if org_id and not _days(graph, request):
-        org = dataset_of(graph).organisations[org_id]
-        lifetime = span(org.valid_from, org.valid_to, "at no recorded date")
-        raise FilmError(f"'{org_id}' does not exist at any date from {words(first.day)} to "
-                        f"{words(last)} (it exists {lifetime}; choose dates in that span)")
+        dataset = dataset_of(graph)
+        org = dataset.organisations[org_id]
+        lifetime = span(org.valid_from, org.valid_to, "has no dates recorded")
+        said = f"existed {lifetime}" if org.valid_to else f"exists {lifetime}"
+        if dataset.kinds[org.kind].while_related:
+            said = "is shown only while one of its relationships is in force"
+        raise FilmError(f"'{org_id}' does not exist at any date from {words(first)} to "
+                        f"{words(last)} (it {said}; choose dates in that span)")
     return request
+
+
+def _day(value: DateLike, option: str) -> dt.date:
+    try:
+        return as_day(value)
+    except DateError as exc:
+        raise FilmError(f"{option}: {exc} (write YYYY-MM-DD, YYYY-MM or YYYY)") from None
 
 
 def _days(graph: nx.MultiDiGraph, request: FilmRequest) -> list[Stop]:
@@ -203,7 +213,7 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
     scenes: list[tuple[Stop, Scene]] = []
     for stop in _days(graph, request):
         view = scene_of(graph, request, stop.day)
-        if request.step == "stops" and scenes and not stop.title \
+        if request.step == "stops" and scenes and not stop.title and stop.day != request.end \
                 and _same_picture(view, scenes[-1][1]):
             continue  # nothing to see on this day (a change outside the selection)
         scenes.append((stop, view))

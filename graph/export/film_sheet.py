@@ -83,7 +83,7 @@ def layout(film: Film) -> Layout:
                    default=TEXT_PT)
     if smallest * scale < MIN_PT - 1e-9:
         boxes = len({n.id for s in film.shots for n in s.drawing.nodes})
-        raise FilmError(f"this film is too large for a {size_words} frame with text of "
+        raise FilmError(f"this film is too large for one {size_words} frame with text of "
                         f"{MIN_PT:g} pt or more ({boxes} organisations over its "
                         f"{len(film.shots)} days): draw less with --focus ID --depth 1 (or "
                         f"--kinds, --types), or a shorter span")
@@ -103,7 +103,7 @@ def pictures(film: Film, lay: Layout,
 
     def get(key: tuple[str, int]) -> np.ndarray:
         if key not in kept:
-            kept[key] = _draw(film, lay, *key)
+            kept[key] = draw(film, lay, *key)
         return kept[key]
 
     for beat in film.beats(len(lay.cards)):
@@ -122,7 +122,7 @@ def pictures(film: Film, lay: Layout,
 def _dissolve(lay: Layout, before: np.ndarray, after: np.ndarray, t: float) -> np.ndarray:
     """``t`` of the way from one shot to the next: the graph dissolves; the words above and
     below it (date, titles, legend) change at once, half way, so they never overlap."""
-    mixed = np.rint(before * (1 - t) + after * t).astype(np.uint8)
+    mixed = np.rint(before * np.float32(1 - t) + after * np.float32(t)).astype(np.uint8)
     words = after if t >= 0.5 else before
     top, bottom = round(lay.top * lay.dpi / 72) - 2, round(lay.footer_top * lay.dpi / 72) - 2
     mixed[:top] = words[:top]
@@ -132,12 +132,13 @@ def _dissolve(lay: Layout, before: np.ndarray, after: np.ndarray, t: float) -> n
 
 def drawn_all(film: Film, lay: Layout) -> dict[tuple[str, int], np.ndarray]:
     """Every shot's and card's picture, by ("shot", index) and ("card", index)."""
-    return {(what, index): _draw(film, lay, what, index)
+    return {(what, index): draw(film, lay, what, index)
             for what, count in (("shot", len(film.shots)), ("card", len(lay.cards)))
             for index in range(count)}
 
 
-def _draw(film: Film, lay: Layout, what: str, index: int) -> np.ndarray:
+def draw(film: Film, lay: Layout, what: str, index: int) -> np.ndarray:
+    """Shot (``what`` "shot") or closing card ("card") ``index`` as an RGB array."""
     with matplotlib.rc_context(STYLE):
         sheet = Sheet(lay.width_pt, lay.height_pt)
         if what == "card":

@@ -18,7 +18,10 @@ import numpy as np
 from graph.export.film import Film
 from graph.export.film_sheet import Layout, drawn_all, layout, pictures
 
-CODECS = {"mp4": "libx264", "webm": "libvpx-vp9"}
+# the codec and how hard it works: the default VP9 settings take minutes for a short film
+CODECS = {"mp4": ("libx264", ["-preset", "veryfast"]),
+          "webm": ("libvpx-vp9", ["-deadline", "realtime", "-cpu-used", "8", "-crf", "32",
+                                  "-b:v", "0"])}
 
 
 def encode(film: Film) -> bytes:
@@ -37,10 +40,10 @@ def _video(pictures, fmt: str, fps: int) -> bytes:
         path = Path(folder) / f"film.{fmt}"
         # sizes are even already, so ffmpeg scales nothing; yuv420p plays everywhere
         writer = imageio.get_writer(path, format="FFMPEG", mode="I", fps=fps,
-                                    codec=CODECS[fmt], macro_block_size=2,
+                                    codec=CODECS[fmt][0], macro_block_size=2,
                                     pixelformat="yuv420p", ffmpeg_log_level="error",
-                                    output_params=["-fflags", "+bitexact", "-map_metadata",
-                                                   "-1"])
+                                    output_params=[*CODECS[fmt][1], "-fflags", "+bitexact",
+                                                   "-map_metadata", "-1"])
         try:
             for image, frames in pictures:
                 for _ in range(frames):
