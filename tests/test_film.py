@@ -29,9 +29,9 @@ from graph.export.film import (
     FilmError,
     make_film_request,
     plan,
-    render_film,
 )
 from graph.export.film_sheet import HIGHLIGHT, box_pixels, draw, layout
+from graph.export.film_write import render_film
 from graph.export.request import caption, make_request, sheet_drawing
 from loaders.dataset import load
 

@@ -16,7 +16,7 @@ from graph import build_graph
 from graph.core.sources import withdrawal
 from graph.core.stops import story_stops
 from graph.drawing.vis import SOURCE_COLOUR
-from graph.export.film import render_film
+from graph.export.film_write import render_film
 from graph.page import view
 from graph.page.state import ViewState
 from graph.page.widgets.film import PAGE_FILM

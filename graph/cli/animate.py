@@ -47,7 +47,8 @@ def cmd_animate(args: argparse.Namespace) -> int:
     if fmt is None:
         raise UsageError(f"cannot tell the film's format from '{args.output}' "
                          f"(end it with {', '.join(EXTENSIONS)})")
-    from graph.export.film import FilmError, render_film
+    from graph.export.film import FilmError
+    from graph.export.film_write import render_film
 
     graph = temporal.build_graph(load_data(args))
     try:

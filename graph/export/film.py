@@ -11,7 +11,8 @@ the titles of that day's named snapshot and events; boxes, the legend and the ti
 the numbers of their sources, listed on the closing cards. The same input gives the same
 frames: a GIF is byte-identical, an MP4 or WebM has the same frames.
 
-``render_film`` is the one entry point, used by ``python -m graph animate`` and by the page.
+``graph.export.film_write.render_film`` is the one entry point, used by ``python -m graph
+animate`` and by the page.
 """
 
 from __future__ import annotations
@@ -267,15 +268,3 @@ def file_name(graph: nx.MultiDiGraph, request: FilmRequest) -> str:
     base = snapshot_name(graph, "json", request.end, focus=request.focus,
                          diff_from=request.start).removesuffix(".json")
     return base + FILM_FORMATS[request.fmt][1]
-
-
-def render_film(graph: nx.MultiDiGraph, fmt: str, start: DateLike, end: DateLike,
-                **options) -> bytes:
-    """The film of ``graph`` from ``start`` to ``end`` in format ``fmt`` (``mp4``, ``webm`` or
-    ``gif``), as bytes. ``options``: ``step`` (``stops``, ``month`` or ``year``), ``focus``
-    and ``depth``, ``kinds`` and ``types``, ``size`` (``a4`` or ``slide``), ``fps`` and
-    ``width`` in pixels. Raises ``FilmError`` for bad options, and for a selection too large for
-    the sheet with text of 7 pt or more."""
-    from graph.export.film_write import encode
-
-    return encode(plan(graph, make_film_request(graph, fmt, start, end, **options)))

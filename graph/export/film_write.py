@@ -12,10 +12,13 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import numpy as np
 
-from graph.export.film import Film
+from graph.core.temporal import DateLike
+from graph.export.film import Film, make_film_request, plan
 from graph.export.film_sheet import Layout, drawn_all, layout, pictures
 
 # the codec and how hard it works: the default VP9 settings take minutes for a short film
@@ -76,3 +79,13 @@ def _gif(film: Film, lay: Layout) -> bytes:
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
                    duration=durations, loop=0)
     return buffer.getvalue()
+
+
+def render_film(graph: nx.MultiDiGraph, fmt: str, start: DateLike, end: DateLike,
+                **options: Any) -> bytes:
+    """The film of ``graph`` from ``start`` to ``end`` in format ``fmt`` (``mp4``, ``webm`` or
+    ``gif``), as bytes. ``options``: ``step`` (``stops``, ``month`` or ``year``), ``focus``
+    and ``depth``, ``kinds`` and ``types``, ``size`` (``a4`` or ``slide``), ``fps`` and
+    ``width`` in pixels. Raises ``FilmError`` for bad options, and for a selection too large for
+    the sheet with text of 7 pt or more."""
+    return encode(plan(graph, make_film_request(graph, fmt, start, end, **options)))

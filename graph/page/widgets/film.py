@@ -8,7 +8,8 @@ import networkx as nx
 import streamlit as st
 
 from graph.core.stops import Stop
-from graph.export.film import FILM_FORMATS, FilmError, file_name, make_film_request, render_film
+from graph.export.film import FILM_FORMATS, FilmError, file_name, make_film_request
+from graph.export.film_write import render_film
 from graph.page.state import ViewState
 from graph.page.text import md
 
