@@ -188,6 +188,8 @@ def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
         source=linked.source or "",
         kinds=sorted(linked.kinds if linked.kinds is not None else dataset.kinds),
         types=sorted(linked.types if linked.types is not None else dataset.relationship_types))
+    if linked.source:  # a link to a source opens the list of what rests on it
+        session["side_tab"] = "Sources"
     if linked.date:
         session["date"] = linked.date.isoformat()
     if linked.diff_from:
