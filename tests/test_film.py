@@ -264,3 +264,19 @@ def graphs(path: Path):
     if path not in _GRAPHS:
         _GRAPHS[path] = build_graph(load(path))
     return _GRAPHS[path]
+
+
+README_FILM = ["--from", "2013-04-01", "--to", "2022-08-01", "--kinds",
+               "PCT,CCG,ICB,Partnership,RegionalTeam,Trust", "--types",
+               "COMMISSIONS,PART_OF,MERGED_INTO,SUCCEEDED_BY", "--size", "slide", "--width", "960",
+               "--fps", "5", "-o", "docs/blmk-2013-2022.gif"]
+
+
+def test_the_readme_film_is_what_the_tool_makes_from_the_bundled_data(blmk):
+    assert "python -m graph animate " + " ".join(README_FILM) in (ROOT / "README.md").read_text(
+        encoding="utf-8")
+    made = render_film(blmk, "gif", "2013-04-01", "2022-08-01",
+                       kinds=README_FILM[5].split(","), types=README_FILM[7].split(","),
+                       size="slide", width=960, fps=5)
+    assert (ROOT / "docs" / "blmk-2013-2022.gif").read_bytes() == made
+    assert len(made) < 2_000_000  # small enough to embed

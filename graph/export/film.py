@@ -18,18 +18,20 @@ animate`` and by the page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
 from graph.core.dates import DateError, as_day, span, words
 from graph.core.stops import Stop, story_stops
 from graph.core.temporal import DateLike, dataset_of, exists
-from graph.drawing.geometry import Drawing, compose
-from graph.drawing.layout import FRAMES
+from graph.drawing.geometry import Drawing, NodeSpec, compose
+from graph.drawing.layout import FRAMES, Frame, Grid
 from graph.drawing.picture import specs
 from graph.drawing.scene import Scene
 from graph.drawing.stage import stage_grid
+from graph.drawing.text import LINE_HEIGHT
+from graph.export.image import PT_PER_MM
 from graph.export.request import (
     SIZES,
     Caption,
@@ -51,6 +53,15 @@ WIDTH_RANGE = (320, 3840)
 HOLD_SECONDS = 1.5  # each day, as the page's play button steps
 FADE_SECONDS = 0.5  # the fade from one day to the next
 CARD_SECONDS = 4.0  # each closing card of sources
+# the frame's words, in points (graph.export.film_sheet draws them): the room they leave is
+# what the film's grid is fitted to
+MARGIN_PT = 16.0
+AREA_PT = 8.0  # the area's name (and the focus) above the date
+DATE_PT = 16.0
+TITLE_PT = 10.0  # that day's snapshot and events
+TITLE_LINES = 2
+HEADING_PT = (AREA_PT + DATE_PT + TITLE_PT * TITLE_LINES) * LINE_HEIGHT + 6
+FOOTER_PT = 4 * 7.0 * LINE_HEIGHT + 6  # three lines of legend and the data version, at 7 pt
 
 
 class FilmError(SnapshotError):
@@ -232,8 +243,7 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
                 for stop, view in scenes]
     laid = [specs(graph, view, box_notes(view, text))
             for (_, view), text in zip(scenes, captions, strict=True)]
-    frame = FRAMES[request.size]
-    grid = stage_grid(frame, [nodes for nodes, _ in laid])
+    frame, grid = _fitted(FRAMES[request.size], [nodes for nodes, _ in laid], request.size)
     shots = []
     for (stop, view), text, (nodes, edges) in zip(scenes, captions, laid, strict=True):
         titles = tuple(f"{item.title} [{numbers_text(numbers[s] for s in item.sources)}]"
@@ -244,6 +254,23 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
                           compose(frame, nodes, edges, grid, keep_extent=True), highlight))
     return Film(request, dataset.area.name, dataset.content_hash, tuple(shots), sources,
                 max(1, round(FADE_SECONDS * request.fps)))
+
+
+def _fitted(frame: Frame, views: list[list[NodeSpec]], size: str) -> tuple[Frame, Grid]:
+    """The sheet's frame with as many columns as draw the film's grid largest in the room the
+    words leave (a few organisations fill the frame rather than sit small in a wide row)."""
+    width_mm, height_mm, _ = SIZES[size]
+    room_w = width_mm * PT_PER_MM - 2 * MARGIN_PT
+    room_h = height_mm * PT_PER_MM - 2 * MARGIN_PT - HEADING_PT - FOOTER_PT
+    best: tuple[float, Frame, Grid] | None = None
+    for columns in range(frame.columns, 0, -1):
+        narrower = replace(frame, columns=columns)
+        grid = stage_grid(narrower, views)
+        height = grid.row_top[-1] + grid.row_height[-1] + frame.row_gap if grid.rows else 1.0
+        scale = min(room_w / narrower.width, room_h / height)
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, narrower, grid)
+    return best[1], best[2]
 
 
 def scene_of(graph: nx.MultiDiGraph, request: FilmRequest, day: dt.date) -> Scene:

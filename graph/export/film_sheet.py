@@ -21,10 +21,20 @@ from matplotlib.lines import Line2D
 from graph.core.dates import words
 from graph.drawing.geometry import Drawing
 from graph.drawing.text import LINE_HEIGHT, fit_lines, width
-from graph.export.film import Beat, Film, FilmError, Shot
+from graph.export.film import (
+    AREA_PT,
+    DATE_PT,
+    HEADING_PT,
+    MARGIN_PT,
+    TITLE_LINES,
+    TITLE_PT,
+    Beat,
+    Film,
+    FilmError,
+    Shot,
+)
 from graph.export.image import (
     FLOW_SLACK,
-    MAX_SCALE,
     MIN_PT,
     PT_PER_MM,
     STYLE,
@@ -36,11 +46,7 @@ from graph.export.image import (
 )
 from graph.export.request import SIZES, type_sources
 
-MARGIN_PT = 16.0
-AREA_PT = 8.0  # the area's name (and the focus) above the date
-DATE_PT = 16.0
-TITLE_PT = 9.0  # that day's snapshot and events
-TITLE_LINES = 2
+FILM_MAX_SCALE = 2.5  # a screen is not paper: a small selection may fill the frame
 CARD_PT = 8.0
 CARD_COLUMNS = 3
 SOURCE_LINES = 3  # a source's entry on a card is cut after this many lines
@@ -71,13 +77,14 @@ def layout(film: Film) -> Layout:
     dpi = request.width * 72 / width_pt
     height_pt = request.height * 72 / dpi
     inner = width_pt - 2 * MARGIN_PT
-    heading_h = (AREA_PT + DATE_PT + TITLE_PT * TITLE_LINES) * LINE_HEIGHT + 6
+    heading_h = HEADING_PT
     legend_rows = max((len(flow([w for w, _ in _legend(shot)], inner * FLOW_SLACK))
                        for shot in film.shots), default=1)
     footer_h = (legend_rows + 1) * TEXT_PT * LINE_HEIGHT + 6
     stage = film.shots[0].drawing
     area_h = height_pt - 2 * MARGIN_PT - heading_h - footer_h - 6
-    scale = min(inner / stage.width, area_h / stage.height, MAX_SCALE) if area_h > 0 else 0
+    scale = min(inner / stage.width, area_h / stage.height, FILM_MAX_SCALE) if area_h > 0 \
+        else 0
     smallest = min([n.font_size for s in film.shots for n in s.drawing.nodes]
                    + [stage.font_size for s in film.shots for e in s.drawing.edges if e.label],
                    default=TEXT_PT)
