@@ -122,6 +122,7 @@ def test_the_film_of_the_selection_is_made_when_asked_and_is_the_clis(app):
     assert not app.exception
     labels = [b.proto.label for b in app.get("download_button")]
     assert any(re.fullmatch(r"Download the film \(GIF, \d+ kB\)", label) for label in labels)
+    assert "Make the film" not in [b.label for b in app.button]  # made: the button gives way
     _, data, name = app.session_state["film"]
     assert name == "testshire-2013-04-01-to-2021-04-01-ccg-all.gif"
     graph = build_graph(load(MINI))

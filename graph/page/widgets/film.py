@@ -45,6 +45,7 @@ def show(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> N
                 except FilmError as error:
                     made = (wanted, None, str(error))
             st.session_state.film = made
+            st.rerun()  # the button gives way to the download
     if made is not None and made[0] == wanted:
         if made[1] is None:
             st.caption(md(f"Film: {made[2]}"))
