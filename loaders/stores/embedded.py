@@ -69,7 +69,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ORGS_CACHE_DIR") or ROOT / ".cache" / "store")
 
 
-def _source_key(dataset_path: str | Path) -> str:
+def source_key(dataset_path: str | Path) -> str:
     """'<name>-<hash of the absolute path>': which YAML file a store was built from."""
     source = Path(dataset_path).resolve()
     name = re.sub(r"[^a-z0-9]+", "-", source.stem.lower()).strip("-")[:40] or "area"
@@ -78,7 +78,7 @@ def _source_key(dataset_path: str | Path) -> str:
 
 def store_path(dataset_path: str | Path, content_hash: str) -> Path:
     """Where the store for the YAML file ``dataset_path`` with this content hash lives."""
-    return cache_dir() / f"{_source_key(dataset_path)}-{content_hash}{SUFFIX}"
+    return cache_dir() / f"{source_key(dataset_path)}-{content_hash}{SUFFIX}"
 
 
 def file_hash(path: str | Path) -> str:
@@ -211,16 +211,16 @@ def ensure_store(dataset_path: str | Path) -> Path:
     ``StoreError`` when the store cannot be written.
     """
     path = store_path(dataset_path, file_hash(dataset_path))
-    if _opens(path):
+    if opens(path):
         return path
     dataset = dataset_loader.load(dataset_path)
     path = store_path(dataset_path, dataset.content_hash)
-    if not _opens(path):
+    if not opens(path):
         build(dataset)
     return path
 
 
-def _opens(path: Path) -> bool:
+def opens(path: Path) -> bool:
     """True when the store is there, whole (LadybugDB opens an empty file as an empty
     database) and opens read-only."""
     if any(path.with_name(path.name + suffix).exists() for suffix in LEFTOVERS):
@@ -243,7 +243,7 @@ def remove_unused_stores(dataset_path: str | Path, keep: Path) -> list[Path]:
     except OSError:
         current = keep
     removed = []
-    for store in keep.parent.glob(f"{_source_key(dataset_path)}-*{SUFFIX}"):
+    for store in keep.parent.glob(f"{source_key(dataset_path)}-*{SUFFIX}"):
         if store not in (keep, current):
             for leftover in (store, *(store.with_name(store.name + s) for s in LEFTOVERS)):
                 leftover.unlink(missing_ok=True)
