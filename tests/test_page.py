@@ -201,7 +201,8 @@ def view_states(draw):
         kinds=draw(st.frozensets(st.sampled_from(sorted(dataset.kinds))) | st.none()),
         types=draw(st.frozensets(st.sampled_from(sorted(dataset.relationship_types)))
                    | st.none()),
-        selected=draw(orgs))
+        selected=draw(orgs),
+        source=draw(st.sampled_from(sorted(MINI_DATASET.sources)) | st.none()))
 
 
 @given(view_states())
