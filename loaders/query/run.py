@@ -22,7 +22,7 @@ import ladybug
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
 from loaders.query.result import Elements, QueryError, QueryResult
-from loaders.query.tokens import where
+from loaders.query.tokens import database_syntax_error
 from loaders.stores import embedded
 from loaders.stores.records import StoreError
 
@@ -111,7 +111,14 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
         return QueryError("refused: the store is opened read-only; the console only reads the "
                           "graph (use MATCH ... RETURN ...)")
     if first.startswith("Parser exception"):
-        return QueryError(_syntax_words(first, cypher), detail=first)
+        # The message may quote the query, newlines and all, before saying where.
+        position = _POSITION.search(text)
+        said = " ".join(text[:position.end()].split()) if position else first
+        unexpected = _UNEXPECTED.search(said)
+        return database_syntax_error(
+            cypher, int(position.group(1)) if position else 0,
+            int(position.group(2)) if position else 0,
+            unexpected.group(1) if unexpected else None, said)
     if first.startswith(("Binder exception", "Catalog exception")):
         return QueryError(f"cannot run the query: {first.split(': ', 1)[-1].rstrip('.')} "
                           "(check the labels, relationship types, properties and variables)")
@@ -120,22 +127,3 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "query failed"
-
-
-def _syntax_words(first: str, cypher: str) -> str:
-    position = _POSITION.search(first)
-    lines = cypher.split("\n")
-    if position is None or int(position.group(1)) > len(lines):
-        return "syntax error: the database cannot read the query (check the Cypher)"
-    line, column = int(position.group(1)), int(position.group(2))
-    rest = lines[line - 1][column:]
-    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column
-    unexpected = _UNEXPECTED.search(first)
-    if not rest.strip() or unexpected and unexpected.group(1) == "<EOF>":
-        return ("syntax error: the query ends too soon (is a name, a bracket, a quote or a "
-                "RETURN missing?)")
-    near = rest.split()[0][:30]
-    what = (f"'{unexpected.group(1)}' is not expected there" if unexpected
-            else "the query goes wrong at or just before this point")
-    return (f"syntax error at {where(cypher, offset)}, near '{near}': {what} (check the "
-            "spelling, brackets and quotes there)")
