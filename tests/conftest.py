@@ -58,15 +58,11 @@ def neo4j_server():
     driver.close()
 
 
-def wipe(server) -> None:
-    """Delete everything: the database held nothing before the tests (``neo4j_server``)."""
-    settings, driver = server
-    driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.database)
-
-
 @pytest.fixture
 def neo4j_db(neo4j_server):
     """The test server, emptied again after the test."""
+    from stores_under_test import wipe
+
     wipe(neo4j_server)
     yield neo4j_server
     wipe(neo4j_server)

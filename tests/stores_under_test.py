@@ -27,6 +27,44 @@ from loaders.stores.records import dataset_key
 from loaders.stores.settings import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini.yaml"
+# Cypher-shaped text in every kind of value: it must be stored and shown as text.
+HOSTILE = {
+    "name": "Evil Trust '}) DETACH DELETE n //",
+    "notes": 'Backticks `Trust`) DELETE n and "quotes" and \\ and $rows',
+    "ods_code": "X'}) MATCH (m) DETACH DELETE m //",
+    "former": "`}) CALL db.clearQueryCaches() //",
+    "role": "r'}]->() SET x.y = 1 //",
+    "title": "Source `MERGE (:Hacked)` '; DROP TABLE Trust; --",
+}
+
+
+def hostile_yaml(folder: Path) -> Path:
+    """mini.yaml with ``HOSTILE`` text in names, notes, codes, former names, roles, titles."""
+    document = yaml.safe_load(MINI.read_text())
+    hospital = next(o for o in document["organisations"] if o["id"] == "hospital")
+    hospital.update(name=HOSTILE["name"], notes=HOSTILE["notes"], ods_code=HOSTILE["ods_code"])
+    hospital["former_names"][0]["name"] = HOSTILE["former"]
+    document["relationships"][0]["role"] = HOSTILE["role"]
+    document["sources"][0]["title"] = HOSTILE["title"]
+    path = folder / "hostile.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def same_model(loaded: Dataset, back: Dataset) -> None:
+    """What a store read back is what was loaded (relationships in id order)."""
+    assert back.organisations == loaded.organisations
+    assert back.relationships == tuple(sorted(loaded.relationships, key=lambda r: r.id))
+    assert back.sources == loaded.sources
+    assert back.events == loaded.events
+
+
+def wipe(server: tuple[Neo4jSettings, Any]) -> None:
+    """Delete everything on the test server: its database held nothing before the tests
+    (conftest.py, ``neo4j_server``)."""
+    settings, driver = server
+    driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.database)
 
 
 class EmbeddedStore:

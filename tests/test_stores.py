@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from stores_under_test import kill_while_loading, without_organisation
+from stores_under_test import (
+    HOSTILE,
+    hostile_yaml,
+    kill_while_loading,
+    same_model,
+    without_organisation,
+)
 
 from loaders import dataset as dataset_loader
 from loaders.query import run as query_runner
@@ -23,39 +29,10 @@ DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
 SCHOOLS = DATA / "schools.yaml"
 BUNDLED = Path(__file__).parent.parent / "data" / "orgs.yaml"
-HOSTILE = {
-    "name": "Evil Trust '}) DETACH DELETE n //",
-    "notes": 'Backticks `Trust`) DELETE n and "quotes" and \\ and $rows',
-    "ods_code": "X'}) MATCH (m) DETACH DELETE m //",
-    "former": "`}) CALL db.clearQueryCaches() //",
-    "role": "r'}]->() SET x.y = 1 //",
-    "title": "Source `MERGE (:Hacked)` '; DROP TABLE Trust; --",
-}
-
-
-def _same_model(loaded, back) -> None:
-    assert back.organisations == loaded.organisations
-    assert back.relationships == tuple(sorted(loaded.relationships, key=lambda r: r.id))
-    assert back.sources == loaded.sources
-    assert back.events == loaded.events
-
-
 def _copy(source: Path, target: Path, replace: tuple[str, str] = ("", "")) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(source.read_text(encoding="utf-8").replace(*replace), encoding="utf-8")
     return target
-
-
-def _hostile_yaml(tmp_path: Path) -> Path:
-    document = yaml.safe_load(MINI.read_text())
-    hospital = next(o for o in document["organisations"] if o["id"] == "hospital")
-    hospital.update(name=HOSTILE["name"], notes=HOSTILE["notes"], ods_code=HOSTILE["ods_code"])
-    hospital["former_names"][0]["name"] = HOSTILE["former"]
-    document["relationships"][0]["role"] = HOSTILE["role"]
-    document["sources"][0]["title"] = HOSTILE["title"]
-    path = tmp_path / "hostile.yaml"
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
-    return path
 
 
 def _counts(store, path: Path) -> list[list[int]]:
@@ -68,19 +45,19 @@ def _counts(store, path: Path) -> list[list[int]]:
 @pytest.mark.parametrize("name", ["mini", "schools", "bundled", "hostile"])
 def test_a_load_keeps_every_value_and_reading_it_back_gives_the_model(store, name, tmp_path):
     path = {"mini": MINI, "schools": SCHOOLS, "bundled": BUNDLED,
-            "hostile": _hostile_yaml(tmp_path)}[name]
+            "hostile": hostile_yaml(tmp_path)}[name]
     loaded = dataset_loader.load(path)
     counts = store.load(path)
     assert counts["organisations"] == len(loaded.organisations)
     assert counts["relationships"] == len(loaded.relationships)
-    _same_model(loaded, store.read_back(loaded))
+    same_model(loaded, store.read_back(loaded))
     nodes = len(loaded.organisations) + len(loaded.sources) + len(loaded.events)
     links = counts["relationships"] + counts["citations"] + counts["involvements"]
     assert _counts(store, path) == [nodes, links]
 
 
 def test_cypher_in_names_and_notes_is_stored_as_plain_text(store, tmp_path):
-    path = _hostile_yaml(tmp_path)
+    path = hostile_yaml(tmp_path)
     store.load(path)
     result = store.query("MATCH (t:Trust) RETURN t.name, t.notes, t.ods_code, t.former_names",
                          path)
@@ -111,18 +88,18 @@ def test_a_sync_removes_what_left_the_yaml_and_keeps_another_files_graph(store, 
     store.load(first)
     store.load(second)
     other = dataset_loader.load(second)
-    _same_model(dataset_loader.load(first), store.read_back(dataset_loader.load(first)))
-    _same_model(other, store.read_back(other))
+    same_model(dataset_loader.load(first), store.read_back(dataset_loader.load(first)))
+    same_model(other, store.read_back(other))
 
     without_organisation(MINI, "ccg-south", first)  # the same file, one organisation fewer
     store.load(first)
     trimmed = dataset_loader.load(first)
     back = store.read_back(trimmed)
-    _same_model(trimmed, back)
+    same_model(trimmed, back)
     assert "ccg-south" not in back.organisations
     assert not [r for r in back.relationships if "ccg-south" in (r.source, r.target)]
     assert [e.organisations for e in back.events] == [("ccg-north",), ("ccg-north", "ccg-all")]
-    _same_model(other, store.read_back(other))  # the other file's graph is whole
+    same_model(other, store.read_back(other))  # the other file's graph is whole
 
 
 def test_a_changed_kind_moves_the_organisation_to_its_new_label(store, tmp_path):
@@ -135,7 +112,7 @@ def test_a_changed_kind_moves_the_organisation_to_its_new_label(store, tmp_path)
     rows = store.query("MATCH (t:LocalAuthority)-[r:RUNS]->(s:School) RETURN t.id, s.id "
                        "ORDER BY t.id", path)
     assert rows.rows == [["oak-trust", "hill-academy"], ["shire-council", "hill-school"]]
-    _same_model(dataset_loader.load(path), store.read_back(dataset_loader.load(path)))
+    same_model(dataset_loader.load(path), store.read_back(dataset_loader.load(path)))
 
 
 # -- all or nothing ----------------------------------------------------------------------------
@@ -158,7 +135,7 @@ def test_a_load_killed_part_way_leaves_the_previous_graph(store, tmp_path):
     _big_version(path, 3000)  # the same file, grown: a load that takes a while
     assert any(kill_while_loading(store, path) for _ in range(5)), \
         "the load always finished before it could be killed"
-    _same_model(previous, store.read_back(previous))
+    same_model(previous, store.read_back(previous))
     grown = dataset_loader.load(path)
     store.load(path)  # the next load completes
     assert len(store.read_back(grown).organisations) == 3007
@@ -178,7 +155,7 @@ def test_a_load_that_fails_part_way_leaves_the_previous_graph(store, tmp_path):
 
     with pytest.raises(Exception, match="the connection dropped"):
         store.load(path, progress=fail_on_the_third_step)
-    _same_model(previous, store.read_back(previous))
+    same_model(previous, store.read_back(previous))
 
 
 # -- values and the graph schema ---------------------------------------------------------------
@@ -252,7 +229,7 @@ def test_a_write_is_refused_before_the_store_and_the_graph_is_unchanged(store):
         store.query("MATCH (t:Trust) DETACH DELETE t", MINI)
     assert caught.value.message == ("refused: DETACH DELETE writes to the graph; the console "
                                     "only reads the graph (use MATCH ... RETURN ...)")
-    _same_model(loaded, store.read_back(loaded))
+    same_model(loaded, store.read_back(loaded))
 
 
 @pytest.mark.parametrize("write", ["CREATE (:Trust {id: 'x', name: 'x', kind: 'Trust'})",
@@ -266,7 +243,7 @@ def test_behind_the_guard_the_store_itself_refuses_a_write(store, write, monkeyp
     assert caught.value.message.startswith("refused: ")
     assert caught.value.message.endswith("the console only reads the graph "
                                          "(use MATCH ... RETURN ...)")
-    _same_model(loaded, store.read_back(loaded))
+    same_model(loaded, store.read_back(loaded))
 
 
 def test_a_runaway_query_stops_at_the_time_limit(store, tmp_path):

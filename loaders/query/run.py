@@ -34,8 +34,9 @@ _ATTEMPTS = 5  # a reload may replace the store between finding it and opening i
 def run_query(cypher: str, *, params: dict[str, Any] | None = None,
               dataset_path: str | Path | None = None, neo4j: bool = False,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_cap: int = DEFAULT_ROW_CAP,
-              driver: Any = None) -> QueryResult:
-    """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j.
+              driver: Any = None, settings: Any = None) -> QueryResult:
+    """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j
+    (``settings``: a ``Neo4jSettings``, default ``loaders.stores.settings.neo4j_settings()``).
 
     Raises ``QueryError`` (one line) for a refused, malformed or timed-out query and for a
     store that cannot be built or opened, and ``loaders.problems.InvalidInput`` when the YAML
@@ -47,7 +48,7 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
     if neo4j:
         from loaders.stores import neo4j_store  # the driver is imported only when Neo4j is used
         return neo4j_store.run_read(cypher, params or {}, timeout_s=timeout_s,
-                                    row_cap=row_cap, driver=driver)
+                                    row_cap=row_cap, driver=driver, settings=settings)
     if dataset_path is None:
         dataset_path = default_path()
     for _ in range(_ATTEMPTS):

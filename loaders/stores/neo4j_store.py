@@ -266,11 +266,11 @@ def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
     if "SyntaxError" in code:
         return f"syntax error: {first} (check the Cypher)", text
     if "Security" in code or type(exc).__name__ in ("AuthError", "AuthConfigurationError"):
-        return (f"Neo4j at {_safe_uri(settings.uri)} refused the credentials of user "
+        return (f"Neo4j at {settings.safe_uri} refused the credentials of user "
                 f"'{settings.username}' (check NEO4J_USERNAME and NEO4J_PASSWORD)"), ""
     if type(exc).__name__ in ("ServiceUnavailable", "SessionExpired", "ConfigurationError") \
             or isinstance(exc, OSError):
-        return (f"cannot reach Neo4j at {_safe_uri(settings.uri)} ({first}); "
+        return (f"cannot reach Neo4j at {settings.safe_uri} ({first}); "
                 "check NEO4J_URI and that the server is running"), ""
     return f"Neo4j {action} failed: {type(exc).__name__}: {first}", ""
 
@@ -287,9 +287,3 @@ def _position(text: str) -> tuple[str, int, int, str | None]:
         return " ".join(text.split())[:300], 0, 0, None
     return (" ".join(text[:found.end()].split()), int(found.group(2)), int(found.group(3)) - 1,
             found.group(1))
-
-
-def _safe_uri(uri: str) -> str:
-    """A URI without any user:password@ part."""
-    scheme, sep, rest = uri.partition("://")
-    return f"{scheme}{sep}{rest.split('@', 1)[-1]}" if sep else uri.split("@", 1)[-1]
