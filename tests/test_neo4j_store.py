@@ -320,3 +320,25 @@ def test_settings_in_a_secrets_file_alone_take_the_cli_to_neo4j(neo4j_db, tmp_pa
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == ["trust", "-------------------------",
                                         "Testshire Hospitals Trust", "(1 row, neo4j store)"]
+
+
+@pytest.mark.parametrize("version, area_id, problem", [
+    ("1.1", "testshire", None),
+    ("1", "testshire", "4:25: 'id' needs format 1.1 (write 'format: 1.1' at the top of the file)"),
+    ("1.1", "Test shire", "4:29: id 'Test shire' is malformed (use lower-case letters, digits and "
+                          "'-', starting with a letter or digit)"),
+])
+def test_an_area_id_is_a_format_1_1_id(tmp_path, version, area_id, problem):
+    path = tmp_path / "area.yaml"
+    path.write_text(MINI.read_text().replace("format: 1\n", f"format: {version}\n").replace(
+        "area: {name: Testshire,", f"area: {{name: Testshire, id: '{area_id}',"))
+    loaded, problems = dataset_loader.check(path)
+    assert [str(p).removeprefix(f"{path}:") for p in problems] == ([problem] if problem else [])
+    if problem is None:
+        assert loaded.area.id == area_id and dataset_key(loaded) == area_id
+
+
+def test_a_label_neo4j_does_not_have_gives_no_rows(neo4j_db, mini):
+    """Unlike the embedded store, which says the table does not exist."""
+    neo4j_store.load(mini)
+    assert run_query("MATCH (t:Trsut) RETURN t.name", neo4j=True).rows == []
