@@ -327,7 +327,8 @@ def _queries(s: _Sections) -> tuple[SavedQuery, ...]:
             s.c.warn((*p, "params", name), f"saved query '{q['id']}' never uses ${name}",
                      "remove it or use it in the cypher")
         queries[q["id"]] = SavedQuery(q["id"], q["title"], q["cypher"].strip(),
-                                      _text(q, "description"), dict(params))
+                                      _text(q, "description"), dict(params),
+                                      q.get("as_at") is True)
     return tuple(queries.values())
 
 

@@ -158,10 +158,12 @@ def test_nodes_relationships_and_paths_become_elements_for_drawing():
         "ccg-all|SUCCEEDED_BY|icb|1"}
 
 
-def test_the_bundled_area_keeps_its_five_saved_queries_each_with_an_order_by():
+def test_the_bundled_area_keeps_its_five_saved_queries_and_one_as_at_a_date():
     saved = load_saved_queries(BUNDLED)
     assert [q.id for q in saved] == ["oversight-on-date", "merged-into-icb", "claims-on-source",
-                                     "commissioners-over-time", "mk-hospital-oversight"]
+                                     "commissioners-over-time", "mk-hospital-oversight",
+                                     "people-in-post"]
+    assert [q.id for q in saved if q.as_at] == ["people-in-post"]
     for query in saved:
         assert query.title and query.description
         assert "ORDER BY" in query.cypher

@@ -11,7 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from graph.cli.common import UsageError, data_path
+from graph.cli.common import UsageError, data_path, date_argument
 from loaders import dataset as dataset_loader
 from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
@@ -36,6 +36,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="a query parameter ($NAME); repeatable")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--neo4j", action="store_true", help="query Neo4j instead")
+    p.add_argument("--at", metavar="DATE",
+                   help="run against the graph as it stood that day (embedded store)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                    help=f"time limit in seconds (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("--limit", type=int, default=DEFAULT_ROW_CAP,
@@ -74,18 +76,22 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     cypher, params = args.cypher, {}
+    at = date_argument(args.at) if args.at is not None else None
     if args.saved:
         try:
             saved = saved_query(dataset_loader.load(data_path(args)), args.saved)
         except QueryError as exc:
             raise UsageError(str(exc)) from None
         cypher, params = cypher or saved.cypher, dict(saved.params)
+        if saved.as_at and args.at is None:
+            raise UsageError(f"saved query '{saved.id}' runs as at a date: add --at YYYY-MM-DD")
     if not cypher:
         raise UsageError("give a Cypher query, e.g. \"MATCH (n) RETURN count(n)\", or --saved ID")
     params.update(_param(text) for text in args.param)
     try:
         result = run_query(cypher, params=params, dataset_path=data_path(args),
-                           neo4j=args.neo4j, timeout_s=args.timeout, row_cap=args.limit)
+                           neo4j=args.neo4j, timeout_s=args.timeout, row_cap=args.limit,
+                           at=at)
     except (QueryError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     {"json": _print_json, "csv": _print_csv}.get(args.format, _print_table)(result)

@@ -4,6 +4,7 @@ like the main graph."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import networkx as nx
 
 from graph.core import temporal
 from graph.core.colours import safe_colour
+from graph.core.dates import DateError, PartialDate
 from graph.core.model import SavedQuery
 from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
 from graph.drawing.layout import FRAMES, all_time_order, grid
@@ -152,3 +154,21 @@ def parameter_values(names: list[str], entered: Mapping[str, str],
         except QueryError as error:
             raise QueryError(f"${name}: {error} (type a value like {defaults[name]!r})") from None
     return values
+
+
+AS_AT_HELP = ("Only the organisations and relationships in force that day, under the names they "
+              "had then (the embedded store; not on Neo4j)")
+
+
+def as_at_day(text: str, chosen: SavedQuery | None) -> dt.date | None:
+    """The console's "as at" box read as a day (empty: no date), or ``QueryError`` in words;
+    a saved query declared ``as_at`` needs one."""
+    text = (text or "").strip()
+    if not text:
+        if chosen is not None and chosen.as_at:
+            raise QueryError(f"'{chosen.title}' runs as at a date: fill in As at (YYYY-MM-DD)")
+        return None
+    try:
+        return PartialDate.parse(text).start
+    except DateError as exc:
+        raise QueryError(f"As at: {exc} (write YYYY-MM-DD, YYYY-MM or YYYY)") from None

@@ -19,11 +19,13 @@ from typing import Any
 
 import ladybug
 
+from graph.core.temporal import DateLike
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
 from loaders.query.result import Elements, QueryError, QueryResult
 from loaders.query.tokens import database_syntax_error
 from loaders.stores import embedded
+from loaders.stores.as_at import ensure_store_as_at
 from loaders.stores.records import StoreError
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -34,9 +36,11 @@ _ATTEMPTS = 5  # a reload may replace the store between finding it and opening i
 def run_query(cypher: str, *, params: dict[str, Any] | None = None,
               dataset_path: str | Path | None = None, neo4j: bool = False,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_cap: int = DEFAULT_ROW_CAP,
-              driver: Any = None, settings: Any = None) -> QueryResult:
+              driver: Any = None, at: DateLike | None = None,
+              settings: Any = None) -> QueryResult:
     """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j
-    (``settings``: a ``Neo4jSettings``, default ``loaders.stores.settings.neo4j_settings()``).
+    (``settings``: a ``Neo4jSettings``, default ``loaders.stores.settings.neo4j_settings()``);
+    with ``at``, against the graph as it stood that day (embedded store only).
 
     Raises ``QueryError`` (one line) for a refused, malformed or timed-out query and for a
     store that cannot be built or opened, and ``loaders.problems.InvalidInput`` when the YAML
@@ -45,6 +49,9 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
     check_read_only(cypher)
     if timeout_s <= 0 or row_cap <= 0:
         raise QueryError("the time limit and the row cap must be positive")
+    if neo4j and at is not None:
+        raise QueryError("refused: a query as at a date runs on the embedded store, built from "
+                         "the YAML as it stood that day (drop --neo4j, or drop --at)")
     if neo4j:
         from loaders.stores import neo4j_store  # the driver is imported only when Neo4j is used
         return neo4j_store.run_read(cypher, params or {}, timeout_s=timeout_s,
@@ -53,7 +60,8 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
         dataset_path = default_path()
     for _ in range(_ATTEMPTS):
         try:
-            store = embedded.ensure_store(dataset_path)
+            store = (embedded.ensure_store(dataset_path) if at is None
+                     else ensure_store_as_at(dataset_path, at))
             return run_embedded(store, cypher, params or {}, timeout_s=timeout_s,
                                 row_cap=row_cap)
         except FileNotFoundError:

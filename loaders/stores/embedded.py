@@ -193,16 +193,16 @@ def ensure_store(dataset_path: str | Path) -> Path:
     ``StoreError`` when the store cannot be written.
     """
     path = store_path(dataset_path, file_hash(dataset_path))
-    if _opens(path):
+    if opens(path):
         return path
     dataset = dataset_loader.load(dataset_path)
     path = store_path(dataset_path, dataset.content_hash)
-    if not _opens(path):
+    if not opens(path):
         build(dataset)
     return path
 
 
-def _opens(path: Path) -> bool:
+def opens(path: Path) -> bool:
     """True when the store is there, whole (LadybugDB opens an empty file as an empty
     database) and opens read-only."""
     if any(path.with_name(path.name + suffix).exists() for suffix in LEFTOVERS):
