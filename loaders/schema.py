@@ -52,6 +52,8 @@ RECORDS: dict[str, dict[str, Field]] = {
     },
     "area": {
         "name": Field("text", True, "the area's name"),
+        "id": Field("id", False, "the dataset's identity in a shared Neo4j database (default: "
+                    "the file's path); files with the same id are one dataset", since=1.1),
         "description": Field("text", False, "what the file covers"),
     },
     "source": {

@@ -23,7 +23,7 @@ from graph.core.temporal import build_graph
 from loaders import dataset as dataset_loader
 from loaders import yaml_read
 
-CACHE_VERSION = "2"  # bump when the model, the graph or what is prepared changes shape
+CACHE_VERSION = "3"  # bump when the model, the graph or what is prepared changes shape
 KEEP = 8  # cached graphs kept (the most recently used)
 ROOT = Path(__file__).resolve().parent.parent
 

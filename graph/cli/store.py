@@ -17,7 +17,7 @@ from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
 from loaders.query.saved import saved_query
 from loaders.stores import embedded
-from loaders.stores.records import StoreError
+from loaders.stores.records import StoreError, dataset_key
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -61,7 +61,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             if args.neo4j:
                 from loaders.stores import neo4j_store
                 counts = neo4j_store.load(dataset, batch_size=args.batch_size, progress=progress)
-                target = "Neo4j"
+                target = f"Neo4j as dataset '{dataset_key(dataset)}'"
             else:
                 counts = embedded.build(dataset, progress=progress)
                 target = f"the embedded store {embedded.store_path(path, dataset.content_hash)}"

@@ -181,6 +181,7 @@ class Event:
 class Area:
     name: str
     description: str | None = None
+    id: str | None = None  # format 1.1: the dataset's identity in a shared store
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,24 @@ from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.saved import parameter_value
 from loaders.query.tokens import parameters
-from loaders.stores.settings import neo4j_settings
+from loaders.stores.settings import Neo4jSettings, neo4j_settings
 
 
-def store_label(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[bool, str]:
-    """(uses Neo4j, one line saying which store answers and how to switch), from the same
-    settings the CLI reads (``loaders.stores.settings``); never the password."""
+def store_label(environ: Mapping[str, str],
+                secrets: Mapping[str, Any]) -> tuple[Neo4jSettings | None, str]:
+    """(the Neo4j settings, or None for the embedded store; one line saying which store answers,
+    where its settings come from and how to switch), from the same function the CLI asks
+    (``loaders.stores.settings``). The line never holds the password or a user name."""
     settings = neo4j_settings(environ, secrets)
-    if settings is not None:
-        return True, (f"Neo4j at {settings.where} (NEO4J_URI is set; "
-                      f"unset it to use the embedded store)")
-    return False, ("Embedded LadybugDB store, built from the data file (set NEO4J_URI, "
-                   "NEO4J_USERNAME and NEO4J_PASSWORD, or put them in .streamlit/secrets.toml, "
-                   "to query Neo4j instead)")
+    if settings is None:
+        return None, ("Embedded LadybugDB store, built from the data file (set NEO4J_URI, "
+                      "NEO4J_USERNAME and NEO4J_PASSWORD, or put them in .streamlit/secrets.toml, "
+                      "to query Neo4j instead)")
+    if settings.source == "environment":
+        return settings, (f"Neo4j at {settings.where} (NEO4J_URI is set in the environment; "
+                          "unset it to use the embedded store)")
+    return settings, (f"Neo4j at {settings.where} (set in Streamlit's secrets, "
+                      ".streamlit/secrets.toml; remove it there to use the embedded store)")
 
 
 def result_table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from graph.core.dates import as_day
 from graph.core.temporal import DateLike, at, dataset_of
 from loaders import warm
 from loaders.stores import embedded
+from loaders.stores.records import file_key
 
 KEEP = 16  # views kept per data file
 
@@ -29,7 +30,7 @@ def ensure_store_as_at(dataset_path: str | Path, date: DateLike) -> Path:
     dataset = dataset_of(graph)
     day = as_day(date)
     folder = embedded.cache_dir()
-    prefix = f"{embedded.source_key(dataset_path)}-{dataset.content_hash}-at-"
+    prefix = f"{file_key(dataset_path)}-{dataset.content_hash}-at-"
     path = folder / f"{prefix}{view_key(at(graph, day))}{embedded.SUFFIX}"
     if not embedded.opens(path):
         embedded.build(dataset_as_at(graph, day), target=path)

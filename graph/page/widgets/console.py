@@ -24,7 +24,7 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
     """Lay out the console below the page's header."""
     st.header("Cypher console")
     secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
-    use_neo4j, store_line = console.store_label(os.environ, secrets)
+    settings, store_line = console.store_label(os.environ, secrets)
     st.caption(md(console.console_caption(store_line)))
     saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
     defaults = console.parameter_defaults(dataset.queries)
@@ -64,7 +64,8 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
         try:
             entered = {n: st.session_state[f"param_{n}"] for n in names}
             st.session_state.query_result = run_query(
-                st.session_state.cypher, dataset_path=str(data_path), neo4j=use_neo4j,
+                st.session_state.cypher, dataset_path=str(data_path),
+                neo4j=settings is not None, settings=settings,
                 params=console.parameter_values(names, entered, defaults),
                 at=console.as_at_day(st.session_state.as_at, chosen))
             st.session_state.query_error = None
