@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from loaders import dataset as dataset_loader
 from loaders.query.run import run_embedded
-from loaders.stores import embedded
+from loaders.stores import embedded, embedded_write
 from loaders.stores.records import StoreError
 
 DATA = Path(__file__).parent / "data"
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "orgs.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,26 @@ def test_reading_the_store_back_gives_the_model_that_was_loaded(name):
     loaded = dataset_loader.load(DATA / name)
     embedded.build(loaded)
     _same_model(loaded, embedded.read_back(embedded.store_path(loaded.path, loaded.content_hash)))
+
+
+@pytest.mark.parametrize("copy_min_rows", [10 ** 9, 20, 0])  # all created, mixed, all COPY'd
+def test_the_bundled_file_reads_back_whole_whichever_way_each_group_is_written(
+        tmp_path, monkeypatch, copy_min_rows):
+    loaded = dataset_loader.load(BUNDLED)
+    monkeypatch.setattr(embedded_write, "COPY_MIN_ROWS", copy_min_rows)
+    monkeypatch.setattr(embedded_write, "NODE_COPIES_PER_OPEN", 2)  # reopened on the way
+    monkeypatch.setattr(embedded_write, "GROUPS_PER_CHECKPOINT", 7)
+    copied, copy = [], embedded_write._copy
+    monkeypatch.setattr(embedded_write, "_copy",
+                        lambda writer, table, *rest: (copied.append(table), copy(writer, table, *rest)))
+    counts = embedded.build(loaded, tmp_path / "bundled.lbug")
+    _same_model(loaded, embedded.read_back(tmp_path / "bundled.lbug"))
+    records = embedded.graph_records(loaded)
+    sizes = [len(rows) for rows in records.nodes.values() if rows]
+    sizes += [len(edges.rows) for edges in records.edges]
+    assert len(copied) == sum(size >= copy_min_rows for size in sizes)
+    assert (counts["organisations"], counts["relationships"]) == (
+        len(loaded.organisations), len(loaded.relationships))
 
 
 def test_partial_dates_keep_their_precision_as_a_date_and_a_precision_column():
