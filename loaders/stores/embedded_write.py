@@ -20,20 +20,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ladybug
-import pyarrow as pa
 
 from loaders.stores.records import EVENT, SOURCE, Edges, GraphRecords, quote_identifier
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 COPY_MIN_ROWS = 200  # below this many rows a table or group is created row by row
 GROUPS_PER_CHECKPOINT = 10  # small relationship groups written between checkpoints
 NODE_COPIES_PER_OPEN = 4  # node tables COPY'd before the writer reopens to free their memory
 WRITER_POOL = 256 * 1024 * 1024
 MAX_DB_SIZE = 1 << 34  # bounds the address space each open handle reserves
-_ARROW = {"STRING": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
-          "STRING[]": pa.list_(pa.string())}
 
 Progress = Callable[[str, int], None]  # (what was loaded, how many rows)
 
@@ -60,8 +60,12 @@ def create_tables(connection: ladybug.Connection, records: GraphRecords) -> None
 def arrow_table(rows: list[dict[str, Any]], columns: dict[str, str],
                 ends: tuple[str, ...] = ()) -> pa.Table:
     """Rows as an Arrow table typed like the store's columns (``ends``: the from/to ids)."""
+    import pyarrow as pa  # only a COPY needs it; a query does not pay its import
+
+    types = {"STRING": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
+             "STRING[]": pa.list_(pa.string())}
     schema = pa.schema([(end, pa.string()) for end in ends]
-                       + [(name, _ARROW[kind]) for name, kind in columns.items()])
+                       + [(name, types[kind]) for name, kind in columns.items()])
     return pa.Table.from_pylist(rows, schema=schema)
 
 
