@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -12,16 +15,16 @@ from bench.measure import Rows, median_time, per_call
 from bench.stores import run_saved
 from bench.timeline import dates
 from graph.core import temporal
-from graph.core.model import Dataset, effective_span
+from graph.core.model import Dataset, Relationship, effective_span
 from loaders.query.limits import DEFAULT_ROW_CAP
 
 EXISTS = "exists"  # Raphtory's persistent graph deletes edges, not nodes: a lifetime is a loop
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _OPEN_START = dt.date(1900, 1, 1)
 
 
 def _ms(day: dt.date) -> int:
-    return int((dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return int((dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
                 - _EPOCH).total_seconds() * 1000)
 
 
@@ -42,18 +45,47 @@ def raphtory_graph(dataset: Dataset) -> Any:
         table["layer"].append(layer)
 
     for org in dataset.organisations.values():
-        event(adds, org.valid_from.start if org.valid_from else _OPEN_START, org.id, org.id, EXISTS)
+        event(adds, org.valid_from.start if org.valid_from else _OPEN_START, org.id, org.id,
+              EXISTS)
         if org.valid_to:
             event(ends, org.valid_to.start, org.id, org.id, EXISTS)
     for rel in dataset.relationships:
-        first, after = effective_span(rel, dataset)
-        event(adds, first.start if first else _OPEN_START, rel.source, rel.target, rel.type)
-        if after:
-            event(ends, after.start, rel.source, rel.target, rel.type)
+        first, after = _span(rel, dataset)
+        if after is None or first < after:
+            event(adds, first, rel.source, rel.target, rel.type)
+            if after:
+                event(ends, after, rel.source, rel.target, rel.type)
     graph = PersistentGraph()
-    graph.load_edges(pa.table(adds), time="t", src="src", dst="dst", layer_col="layer")
-    graph.load_edge_deletions(pa.table(ends), time="t", src="src", dst="dst", layer_col="layer")
+    with _quiet():  # it draws a progress bar per load
+        graph.load_edges(pa.table(adds), time="t", src="src", dst="dst", layer_col="layer")
+        graph.load_edge_deletions(pa.table(ends), time="t", src="src", dst="dst",
+                                  layer_col="layer")
     return graph
+
+
+def _span(rel: Relationship, dataset: Dataset) -> tuple[dt.date, dt.date | None]:
+    """When a relationship counts in ``at``: its effective span, and only while both its ends
+    exist (so a merger, dated on its predecessor's end, is never in force on a day)."""
+    first, after = effective_span(rel, dataset)
+    starts = [first.start if first else _OPEN_START]
+    ends = [after.start] if after else []
+    for end in (dataset.organisations[rel.source], dataset.organisations[rel.target]):
+        starts += [end.valid_from.start] if end.valid_from else []
+        ends += [end.valid_to.start] if end.valid_to else []
+    return max(starts), min(ends, default=None)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Standard error sent nowhere, at the file descriptor (Rust writes there directly)."""
+    saved = os.dup(2)
+    with open(os.devnull, "w") as nowhere:
+        os.dup2(nowhere.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def raphtory_at(graph: Any, day: dt.date) -> tuple[list[str], list[str], list[str]]:
@@ -101,8 +133,11 @@ def raphtory(rows: Rows, graph: nx.MultiDiGraph, repeat: int) -> None:
     nodes, sources, _ = raphtory_at(peer, day)
     view = temporal.at(graph, day)
     rows.note(f"on {day} Raphtory has {len(nodes):,} organisations and {len(sources):,} edges "
-              f"in force, at() {len(view.organisations):,} and {len(view.relationships):,} "
-              "(at() also names each as on that day, and counts a person only while related).")
+              f"in force, at() {len(view.organisations):,} organisations and "
+              f"{len(view.relationships):,} relationships (Raphtory's edge is a pair of "
+              "organisations whatever relationships join them; at() names each organisation as "
+              "on that day and counts a person only while one of their relationships is in "
+              "force).")
 
 
 def neo4j(rows: Rows, dataset: Dataset, queries: list[tuple[str, str, dict]],
