@@ -17,12 +17,12 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from graph.core.temporal import build_graph
-from loaders import dataset as dataset_loader
 from loaders import yaml_read
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CACHE_VERSION = "2"  # bump when the model, the graph or what is prepared changes shape
 KEEP = 8  # cached graphs kept (the most recently used)
@@ -54,6 +54,10 @@ def read_graph(path: str | Path, prepare: Callable[[nx.MultiDiGraph], object] | 
         return graph
     except Exception:  # missing, truncated, unreadable: read the file again
         pass
+    # a cold read: the validator and the graph's builder are imported only now
+    from graph.core.temporal import build_graph
+    from loaders import dataset as dataset_loader
+
     graph = build_graph(dataset_loader.load(path))
     if prepare is not None:
         prepare(graph)
