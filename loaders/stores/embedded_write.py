@@ -1,18 +1,20 @@
-"""Rows into a new LadybugDB file: each table or relationship group by the cheaper method.
+"""Rows into a new LadybugDB file, each table or relationship group the cheaper way for its size.
 
-LadybugDB's two ways in cost differently (measured by ``bench/run.py`` and ``perf``):
+LadybugDB's two ways in cost differently (measured with ``bench/run.py``, ``python -m
+bench.bounds`` and ``perf``):
 
-- ``COPY FROM`` an Arrow table pays about 20 ms per statement however few its rows, and a
-  node table COPY'd holds about 25 MB (a whole node group per column) until the database closes;
-  past that it is the fastest way in, tens of thousands of rows in a few milliseconds.
-- ``UNWIND $rows ... CREATE`` costs about 0.15 ms a row and no fixed price, but holds about 8 MB
-  per relationship group (its CSR in both directions) until a checkpoint.
+- ``COPY FROM`` an Arrow table pays about 20 ms per statement however few its rows, and each
+  node table COPY'd holds about 25 MB (a whole node group per column) until the database
+  closes; past that it is the fastest way in, thousands of rows in a few milliseconds.
+- ``UNWIND $rows ... CREATE`` costs about 0.15 ms a row and no fixed price.
 
-So a group of fewer than ``COPY_MIN_ROWS`` rows is created, the small ones together in a few
-transactions each followed by a checkpoint, and a larger one is COPY'd, the writer closing and
-reopening after every few node COPYs to give their memory back. The rest of a build's time is
-LadybugDB's own price per relationship group at commit and checkpoint (allocating the CSR
-index of a node group in each direction), which no choice here avoids.
+Either way each relationship group holds about 8 MB (its CSR index in both directions) until a
+checkpoint. So a table or group of fewer than ``COPY_MIN_ROWS`` rows is created and a larger
+one COPY'd; relationship groups go in transactions of ``GROUPS_PER_CHECKPOINT``, each followed
+by a checkpoint; and the writer closes and reopens after every ``NODE_COPIES_PER_OPEN`` node
+COPYs to give their memory back. What remains of a small file's build is LadybugDB's own price
+per relationship group at commit and checkpoint (allocating and writing that CSR index), which
+no choice here avoids.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 COPY_MIN_ROWS = 200  # below this many rows a table or group is created row by row
-GROUPS_PER_CHECKPOINT = 10  # small relationship groups written between checkpoints
+GROUPS_PER_CHECKPOINT = 10  # relationship groups written between checkpoints
 NODE_COPIES_PER_OPEN = 4  # node tables COPY'd before the writer reopens to free their memory
 # One thread: as fast here (the groups are small for LadybugDB's parallel COPY) and 50 MB less
 # memory at 10,000 organisations than one per core.
