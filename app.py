@@ -25,6 +25,8 @@ from graph.page.component import graph_view
 from graph.page.text import link, md
 from graph.page.timebar import timebar
 from graph.page.widgets import console as console_section
+from graph.page.widgets import film as film_section
+from graph.page.widgets import sources as sources_section
 from loaders.dataset import default_path
 from loaders.problems import InvalidInput
 
@@ -149,7 +151,7 @@ with graph_column:
 found = describe.changes(graph, shown.state.diff_from, shown.day) if current.mode == "diff" \
     else None
 with side_column, st.container(key="side-panel"):
-    names = ["Changes", "Details", "Events"][found is None:]
+    names = ["Changes", "Details", "Events", "Sources"][found is None:]
     if st.session_state.get("side_tab") not in names:
         st.session_state.side_tab = names[0]
     tabs = dict(zip(names, st.tabs(names, key="side_tab", on_change="rerun"), strict=True))
@@ -196,6 +198,9 @@ with side_column, st.container(key="side-panel"):
                 st.session_state.playing = False
                 st.rerun()
 
+    with tabs["Sources"]:
+        sources_section.show(dataset, shown.scene, shown.day)
+
 # -- the accessible twin: what changed, and tables of what is drawn ----------------------
 if found is not None:
     st.subheader(md(f"What changed from {words(found.a)} to {words(found.b)}"))
@@ -231,6 +236,7 @@ with st.sidebar:
             data=lambda fmt=fmt: render_snapshot(
                 graph, fmt, shown.day, focus=current.focus, depth=current.depth,
                 kinds=current.kinds, types=current.types, diff_from=shown.scene.diff_from))
+    film_section.show(graph, shown.state, stops)
 
 # a click during this run changed the selection after the view was computed
 st.query_params.from_dict(state.to_query_params(

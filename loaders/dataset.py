@@ -156,7 +156,7 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
               for i, r in s.items("events") if _dated_and_titled(s, r, ("events", i))]
     area = data.get("area") if isinstance(data.get("area"), dict) else {}
     return Dataset(
-        area=Area(str(area.get("name", "")), _text(area, "description")),
+        area=Area(str(area.get("name", "")), _text(area, "description"), _text(area, "id")),
         sources=s.sources, kinds=s.kinds, relationship_types=s.types,
         organisations=s.organisations, relationships=tuple(relationships),
         snapshots=tuple(sorted(snapshots, key=lambda r: r.date.start)),
@@ -327,7 +327,8 @@ def _queries(s: _Sections) -> tuple[SavedQuery, ...]:
             s.c.warn((*p, "params", name), f"saved query '{q['id']}' never uses ${name}",
                      "remove it or use it in the cypher")
         queries[q["id"]] = SavedQuery(q["id"], q["title"], q["cypher"].strip(),
-                                      _text(q, "description"), dict(params))
+                                      _text(q, "description"), dict(params),
+                                      q.get("as_at") is True)
     return tuple(queries.values())
 
 

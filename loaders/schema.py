@@ -52,6 +52,8 @@ RECORDS: dict[str, dict[str, Field]] = {
     },
     "area": {
         "name": Field("text", True, "the area's name"),
+        "id": Field("id", False, "the dataset's identity in a shared Neo4j database (default: "
+                    "the file's path); files with the same id are one dataset", since=1.1),
         "description": Field("text", False, "what the file covers"),
     },
     "source": {
@@ -125,6 +127,8 @@ RECORDS: dict[str, dict[str, Field]] = {
         "description": Field("text", False, "what the rows mean"),
         "cypher": Field("text", True, "one read-only query (MATCH ... RETURN ...)"),
         "params": Field("params", False, "a default value for each $parameter it uses"),
+        "as_at": Field("bool", False, "true: it runs against the graph as it stood on a date "
+                       "the user gives (query --at DATE; the console asks for the date)"),
     },
 }
 

@@ -24,7 +24,7 @@ from loaders import yaml_read
 if TYPE_CHECKING:
     import networkx as nx
 
-CACHE_VERSION = "2"  # bump when the model, the graph or what is prepared changes shape
+CACHE_VERSION = "3"  # bump when the model, the graph or what is prepared changes shape
 KEEP = 8  # cached graphs kept (the most recently used)
 ROOT = Path(__file__).resolve().parent.parent
 

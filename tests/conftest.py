@@ -1,7 +1,9 @@
-"""Shared fixtures: one headless Chromium (Debian's, driven by PyPI playwright) per test run."""
+"""Shared fixtures: one headless Chromium (Debian's, driven by PyPI playwright) per test run, and
+the stores (the embedded one and a Neo4j server) for the store tests."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,53 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+# -- the stores: every store test runs on the embedded store and on a Neo4j server ----------
+
+NO_SERVER = ("no Neo4j server: NEO4J_URI is not set (./scripts/test starts one where Java and "
+             "Maven are installed; or run scripts/neo4j start and . .cache/neo4j/env)")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """(settings, driver) of the Neo4j server named by NEO4J_URI in the environment (never a
+    secrets file); skips when there is none. Its database must be empty at the start: the
+    tests load, sync and delete, and compare whole results with the embedded store's."""
+    from loaders.stores import neo4j_store
+    from loaders.stores.settings import neo4j_settings
+
+    settings = neo4j_settings(os.environ, {})
+    if settings is None:
+        pytest.skip(NO_SERVER)
+    driver = neo4j_store.connect(settings)
+    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS nodes",
+                                         database_=settings.database)
+    if records[0]["nodes"]:
+        driver.close()
+        pytest.fail(f"the Neo4j database at {settings.where} holds {records[0]['nodes']} nodes; "
+                    "the tests need an empty one of their own (scripts/neo4j stop, then "
+                    "scripts/neo4j start gives a fresh one)")
+    yield settings, driver
+    driver.close()
+
+
+@pytest.fixture
+def neo4j_db(neo4j_server):
+    """The test server, emptied again after the test."""
+    from stores_under_test import wipe
+
+    wipe(neo4j_server)
+    yield neo4j_server
+    wipe(neo4j_server)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request, tmp_path, monkeypatch):
+    """The store under test: the embedded one (a cache folder of the test's own) or Neo4j."""
+    from stores_under_test import EmbeddedStore, Neo4jStore
+
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
+    if request.param == "embedded":
+        return EmbeddedStore(tmp_path / "cache")
+    return Neo4jStore(*request.getfixturevalue("neo4j_db"))

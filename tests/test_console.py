@@ -126,3 +126,83 @@ def test_parameter_values_take_the_type_of_any_saved_default():
     with pytest.raises(console.QueryError, match=r"^\$n: 'four' is not a whole number "
                                                  r"\(type a value like 3\)$"):
         console.parameter_values(["n"], {"n": "four"}, defaults)
+
+
+# -- which store answers: the same settings as the CLI, never the password ------------------------
+
+PASSWORD = "Sup3r-S3cret-Pa55word"
+
+
+@pytest.mark.parametrize("environ, secrets, line", [
+    ({"NEO4J_URI": f"neo4j+s://reader:{PASSWORD}@abc.databases.neo4j.io",
+      "NEO4J_PASSWORD": PASSWORD}, {},
+     "Neo4j at neo4j+s://abc.databases.neo4j.io (NEO4J_URI is set in the environment; unset it "
+     "to use the embedded store)"),
+    ({}, {"neo4j": {"uri": "bolt://db.example:7687", "username": "reader",
+                    "password": PASSWORD}},
+     "Neo4j at bolt://db.example:7687 (set in Streamlit's secrets, .streamlit/secrets.toml; "
+     "remove it there to use the embedded store)"),
+    ({}, {"NEO4J_URI": "bolt://flat.example:7687", "NEO4J_PASSWORD": PASSWORD},
+     "Neo4j at bolt://flat.example:7687 (set in Streamlit's secrets, .streamlit/secrets.toml; "
+     "remove it there to use the embedded store)"),
+    ({"NEO4J_URI": "bolt://env.example:7687"}, {"neo4j": {"uri": "bolt://secrets.example:1"}},
+     "Neo4j at bolt://env.example:7687 (NEO4J_URI is set in the environment; unset it to use "
+     "the embedded store)"),
+    ({"NEO4J_PASSWORD": PASSWORD}, {},
+     "Embedded LadybugDB store, built from the data file (set NEO4J_URI, NEO4J_USERNAME and "
+     "NEO4J_PASSWORD, or put them in .streamlit/secrets.toml, to query Neo4j instead)"),
+])
+def test_the_store_line_reads_the_environment_or_the_secrets_and_never_shows_the_password(
+        environ, secrets, line):
+    settings, said = console.store_label(environ, secrets)
+    assert said == line
+    assert PASSWORD not in said and "reader" not in said
+    assert (settings is None) == line.startswith("Embedded")
+    if settings is not None:
+        assert settings.password in (PASSWORD, "") and PASSWORD not in repr(settings)
+
+
+def _everything_shown(app: AppTest) -> str:
+    """The messages of every element on the page (main area and sidebar)."""
+    shown: list[str] = []
+
+    def walk(node) -> None:
+        if getattr(node, "proto", None) is not None:
+            shown.append(str(node.proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(app._tree)
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize("where", ["environment", "secrets"])
+def test_the_page_queries_the_neo4j_its_settings_name_and_says_so(where, neo4j_db, monkeypatch,
+                                                                 tmp_path):
+    from loaders import dataset as dataset_loader
+    from loaders.stores import neo4j_store
+
+    settings, _ = neo4j_db
+    neo4j_store.load(dataset_loader.load(DATA / "schools.yaml"), settings=settings)
+    monkeypatch.setenv("ORGS_DATA", str(DATA / "schools.yaml"))
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
+    monkeypatch.chdir(tmp_path)  # no secrets file but the test's own
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if where == "secrets":
+        for key in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+            monkeypatch.delenv(key, raising=False)
+        app.secrets["neo4j"] = {"uri": settings.uri, "username": settings.username,
+                                "password": settings.password}
+    app.query_params.update(mode="console")
+    app.run()
+    assert not app.exception
+    store_line = next(c for c in _captions(app) if c.startswith("Store: "))
+    assert store_line.startswith(f"Store: Neo4j at {settings.where} (")
+    app.selectbox(key="saved_query").set_value("schools-run-on-a-date").run()
+    _run(app)
+    assert not app.error
+    assert app.dataframe[0].value.to_dict("records") == [
+        {"school": "Hill Academy", "run_by": "Oak Academy Trust"}]
+    assert "1 row from the neo4j store" in _captions(app)
+    assert not (tmp_path / "store").exists(), "the embedded store was never built"
+    assert settings.password not in _everything_shown(app)

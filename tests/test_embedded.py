@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stores_under_test import same_model
 
 from loaders import dataset as dataset_loader
 from loaders.query.run import run_embedded
@@ -35,13 +36,6 @@ def _same_model(loaded, back) -> None:
     assert back.relationships == tuple(sorted(loaded.relationships, key=lambda r: r.id))
     assert back.sources == loaded.sources
     assert back.events == loaded.events
-
-
-@pytest.mark.parametrize("name", ["mini.yaml", "schools.yaml"])
-def test_reading_the_store_back_gives_the_model_that_was_loaded(name):
-    loaded = dataset_loader.load(DATA / name)
-    embedded.build(loaded)
-    _same_model(loaded, embedded.read_back(embedded.store_path(loaded.path, loaded.content_hash)))
 
 
 @pytest.mark.parametrize("copy_min_rows", [10 ** 9, 20, 0])  # all created, mixed, all COPY'd
@@ -88,18 +82,6 @@ def test_tables_per_kind_and_type_with_date_and_list_columns():
     assert columns["valid_from"] == "DATE"
     assert columns["sources"] == "STRING[]"
     assert columns["former_names"] == "STRING[]"
-
-
-def test_sources_and_events_are_nodes_linked_by_cites_and_involves():
-    loaded = dataset_loader.load(DATA / "mini.yaml")
-    store = embedded.store_path(loaded.path, loaded.content_hash)
-    embedded.build(loaded)
-    cited = run_embedded(store, "MATCH (o)-[:CITES]->(s:Source {id: 'src-b'}) WHERE o.kind IS NOT NULL "
-                                "RETURN o.id ORDER BY o.id", {})
-    assert [r[0] for r in cited.rows] == ["ccg-all", "icb"]
-    involved = run_embedded(store, "MATCH (e:Event)-[:INVOLVES]->(o) "
-                                   "WHERE e.title = 'The CCGs merge' RETURN o.id ORDER BY o.id", {})
-    assert [r[0] for r in involved.rows] == ["ccg-all", "ccg-north", "ccg-south"]
 
 
 def test_a_declared_but_unused_type_still_answers_with_no_rows(tmp_path):
@@ -180,7 +162,7 @@ def test_any_names_and_partial_dates_survive_the_round_trip(tmp_path_factory, na
     assert loaded is not None, problems
     store = path.parent / "store.lbug"
     embedded.build(loaded, store)
-    _same_model(loaded, embedded.read_back(store))
+    same_model(loaded, embedded.read_back(store))
 
 
 def _open_store_files(cache: Path) -> list[str]:

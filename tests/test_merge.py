@@ -154,3 +154,5 @@ def test_the_bundled_blmk_file_merges_with_an_ods_import(tmp_path: Path,
     assert sorted(data.organisations[s.organisation].ods_code for s in steps
                   if s.depth == 1) == ["04F", "06F", "06P"]  # no duplicated successions
     assert "RC1" in data.ods_index  # what the hand-written file lacked, the import adds
+    assert dataset_loader.load(BLMK).area.id == "blmk"
+    assert data.area.id is None, "a merged file is a dataset of its own, not the first file's"

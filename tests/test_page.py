@@ -201,7 +201,8 @@ def view_states(draw):
         kinds=draw(st.frozensets(st.sampled_from(sorted(dataset.kinds))) | st.none()),
         types=draw(st.frozensets(st.sampled_from(sorted(dataset.relationship_types)))
                    | st.none()),
-        selected=draw(orgs))
+        selected=draw(orgs),
+        source=draw(st.sampled_from(sorted(MINI_DATASET.sources)) | st.none()))
 
 
 @given(view_states())
@@ -479,12 +480,3 @@ def test_query_elements_are_drawn_at_their_all_time_places(graph):
     assert places["src-a"][1] > max(y for _, y in layout(graph).values())
     assert [(e["from"], e["to"]) for e in data["edges"]] == [("reg-old", "hospital")]
     assert console.query_graph_data({"nodes": [], "relationships": []}, graph) is None
-
-
-def test_store_label_says_which_store_and_how_to_switch():
-    neo4j, line = console.store_label({"NEO4J_URI": "neo4j+s://abc.databases.neo4j.io"}, {})
-    assert neo4j and line.startswith("Neo4j at neo4j+s://abc.databases.neo4j.io")
-    neo4j, line = console.store_label({}, {"NEO4J_URI": "bolt://localhost:7687"})
-    assert neo4j
-    neo4j, line = console.store_label({}, {})
-    assert not neo4j and "set NEO4J_URI" in line

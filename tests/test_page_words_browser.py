@@ -43,6 +43,7 @@ def test_the_slider_reaches_the_2021_merger_in_four_key_presses(reader):
     with serve(BUNDLED) as url:
         page = reader(url)
         assert heading(page) == "1 October 2025"  # the latest named snapshot
+        page.locator(".timebar[data-ticks]").wait_for()  # PageUp/PageDown are its keys
         page.locator(".st-key-date input[type=range]").focus()
         presses = [("PageDown", "1 April 2023"), ("PageDown", "1 October 2021"),
                    ("ArrowLeft", "30 September 2021"), ("ArrowLeft", "1 April 2021")]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.cli import data, ods, serve, snapshot, sources, store
+from graph.cli import animate, data, ods, serve, snapshot, sources, store
 from graph.cli.common import UsageError
 from loaders.problems import InvalidInput
 
-COMMAND_GROUPS = (data, serve, store, snapshot, sources, ods)
+COMMAND_GROUPS = (data, serve, store, snapshot, animate, sources, ods)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from graph.cli.common import UsageError, data_path
+from graph.cli.common import UsageError, data_path, date_argument
 from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.result import QueryError, QueryResult, cell_text
 
@@ -30,6 +30,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="a query parameter ($NAME); repeatable")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--neo4j", action="store_true", help="query Neo4j instead")
+    p.add_argument("--at", metavar="DATE",
+                   help="run against the graph as it stood that day (embedded store)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                    help=f"time limit in seconds (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("--limit", type=int, default=DEFAULT_ROW_CAP,
@@ -42,7 +44,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     from loaders import dataset as dataset_loader
     from loaders.stores import embedded
-    from loaders.stores.records import StoreError
+    from loaders.stores.records import StoreError, dataset_key
 
     path = args.file or data_path(args)
     dataset = dataset_loader.load(path)
@@ -59,7 +61,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             if args.neo4j:
                 from loaders.stores import neo4j_store
                 counts = neo4j_store.load(dataset, batch_size=args.batch_size, progress=progress)
-                target = "Neo4j"
+                target = f"Neo4j as dataset '{dataset_key(dataset)}'"
             else:
                 counts = embedded.build(dataset, progress=progress)
                 target = f"the embedded store {embedded.store_path(path, dataset.content_hash)}"
@@ -79,18 +81,22 @@ def cmd_query(args: argparse.Namespace) -> int:
     from loaders.stores.records import StoreError
 
     cypher, params = args.cypher, {}
+    at = date_argument(args.at) if args.at is not None else None
     if args.saved:
         try:
             saved = saved_query(dataset_loader.load(data_path(args)), args.saved)
         except QueryError as exc:
             raise UsageError(str(exc)) from None
         cypher, params = cypher or saved.cypher, dict(saved.params)
+        if saved.as_at and args.at is None:
+            raise UsageError(f"saved query '{saved.id}' runs as at a date: add --at YYYY-MM-DD")
     if not cypher:
         raise UsageError("give a Cypher query, e.g. \"MATCH (n) RETURN count(n)\", or --saved ID")
     params.update(_param(text) for text in args.param)
     try:
         result = run_query(cypher, params=params, dataset_path=data_path(args),
-                           neo4j=args.neo4j, timeout_s=args.timeout, row_cap=args.limit)
+                           neo4j=args.neo4j, timeout_s=args.timeout, row_cap=args.limit,
+                           at=at)
     except (QueryError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     {"json": _print_json, "csv": _print_csv}.get(args.format, _print_table)(result)

@@ -181,6 +181,7 @@ class Event:
 class Area:
     name: str
     description: str | None = None
+    id: str | None = None  # format 1.1: the dataset's identity in a shared store
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ class SavedQuery:
     cypher: str
     description: str | None = None
     params: dict[str, str | int | float | bool] = field(default_factory=dict)
+    as_at: bool = False  # runs against the graph as it stood on a date the user gives
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def compose(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec],
     by_id = {n.id: n for n in nodes}
     tops, heights, y = [], [], frame.row_gap
     for index, (band, members, fixed_height) in enumerate(rows):
-        lines = max((_lines_needed(frame, by_id[i]) for _, i in members), default=1)
+        lines = max((lines_needed(frame, by_id[i]) for _, i in members), default=1)
         height = fixed_height or frame.box_height(min(lines, frame.max_lines))
         if index and rows[index - 1][0] != band:
             y += frame.band_gap
@@ -233,7 +233,7 @@ def _free_cells(rows, band: int, columns: int) -> list[tuple[int, int]]:
     return free
 
 
-def _lines_needed(frame: Frame, spec: NodeSpec) -> int:
+def lines_needed(frame: Frame, spec: NodeSpec) -> int:
     return len(frame.label_lines(spec.text)) + (
         len(frame.label_lines(spec.extra)) if spec.extra else 0)
 

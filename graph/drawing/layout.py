@@ -143,7 +143,7 @@ def compute_grid(graph: nx.MultiDiGraph, frame: Frame) -> Grid:
     row_band: list[int] = []
     y = frame.row_gap
     for tier, members in bands:
-        slots = _share_cells(members, spans)
+        slots = share_cells(members, spans)
         rows = [slots[i:i + frame.columns] for i in range(0, len(slots), frame.columns)]
         for row in rows:
             first = (frame.columns - len(row)) // 2  # a short row is centred
@@ -238,7 +238,7 @@ def _drawn_spans(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _share_cells(members: list[str], spans: dict[str, tuple[int, int]]) -> list[list[str]]:
+def share_cells(members: list[str], spans: dict[str, tuple[int, int]]) -> list[list[str]]:
     """Cells for a band, in order. Taken by start date, each organisation goes into a cell
     free on its first day (whose occupants are never drawn on a day it is), the one whose
     occupants sit nearest in the barycentre order; only when none is free does it open a

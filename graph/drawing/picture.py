@@ -43,6 +43,16 @@ def drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
 def compute_drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
                     notes: dict[str, str] | None = None) -> Drawing:
     """``drawing`` without the cache (the benchmark's "cold" figure)."""
+    nodes, edges = specs(graph, view, notes)
+    on_screen = frame == "screen" and not view.grouped
+    return compose(FRAMES[frame], nodes, edges, grid(graph, frame) if on_screen else None,
+                   keep_extent=on_screen)
+
+
+def specs(graph: nx.MultiDiGraph, view: Scene,
+          notes: dict[str, str] | None = None) -> tuple[list[NodeSpec], list[EdgeSpec]]:
+    """What ``compose`` places for ``view``: each box's text (a renamed mark, the name on the
+    day, its ``notes``), tier, colour and state, and each edge with its label."""
     dataset = dataset_of(graph)
     order = all_time_order(graph)
     notes = notes or {}
@@ -55,6 +65,4 @@ def compute_drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
     edges = [EdgeSpec(e.id, e.source, e.target, e.colour, e.lineage, e.dashes, e.state,
                       e.role or (f"× {e.count:,}" if e.count > 1 else None))
              for e in view.edges]
-    on_screen = frame == "screen" and not view.grouped
-    return compose(FRAMES[frame], nodes, edges, grid(graph, frame) if on_screen else None,
-                   keep_extent=on_screen)
+    return nodes, edges

@@ -110,6 +110,23 @@ def drawing_data(drawn: Drawing, titles: dict[str, str], edge_titles: dict[str, 
             "labelFace": CSS_FACE, "size": [drawn.width, drawn.height]}
 
 
+SOURCE_COLOUR = "#e6007e"  # what a chosen source supports
+
+
+def highlight(data: dict[str, Any], nodes: frozenset[str], edges: frozenset[str],
+              colour: str = SOURCE_COLOUR) -> dict[str, Any]:
+    """``data`` (from ``vis_data``) with ``nodes`` and ``edges`` standing out, in a heavier
+    border or line of ``colour``, and everything else faded; ``highlight`` lists their ids."""
+    boxes = [{**box, "borderWidth": 4, "opacity": 1.0,
+              "color": {**box["color"], "border": colour}} if box["id"] in nodes
+             else {**box, "opacity": 0.25} for box in data["nodes"]]
+    routes = [{**route, "colour": colour, "width": route["width"] * 2, "faded": False}
+              if route["id"] in edges else {**route, "faded": True} for route in data["edges"]]
+    return {**data, "nodes": boxes, "edges": routes,
+            "highlight": sorted(b["id"] for b in boxes if b["id"] in nodes)
+            + sorted(r["id"] for r in routes if r["id"] in edges)}
+
+
 OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
     # the wheel scrolls the page until the reader clicks into the graph (routes.js turns

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import matplotlib
@@ -132,8 +133,8 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
     heading = [(text.title, TITLE_PT, "bold")]
     heading += [(line, 8.0, "normal") for line in (text.subtitle, text.note) if line]
     heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4
-    legend = _legend_entries(view, text, type_numbers)
-    legend_lines = _flow([w for w, _ in legend], inner * FLOW_SLACK)
+    legend = legend_entries(view, text, type_numbers)
+    legend_lines = flow([w for w, _ in legend], inner * FLOW_SLACK)
     legend_h = len(legend_lines) * TEXT_PT * LINE_HEIGHT
     smallest = min([n.font_size for n in drawn.nodes]
                    + [drawn.font_size for e in drawn.edges if e.label], default=TEXT_PT)
@@ -170,7 +171,7 @@ def draw(sheet_plan: Plan) -> Figure:
     y += 4
     left = MARGIN_PT + (inner - drawn.width * scale) / 2
     if drawn.nodes:
-        _draw_graph(sheet, drawn, left, y, scale)
+        draw_graph(sheet, drawn, left, y, scale)
     else:
         sheet.text(sheet.width / 2, y + area_h / 2, "Nothing in force on this date for this "
                    "selection.", 10.0, ha="center", color="#555")
@@ -192,23 +193,30 @@ def draw(sheet_plan: Plan) -> Figure:
     return sheet.figure
 
 
-def _draw_graph(sheet: Sheet, drawn: Drawing, left: float, top: float, scale: float) -> None:
+def draw_graph(sheet: Sheet, drawn: Drawing, left: float, top: float, scale: float,
+               highlight: Mapping[str, str] | None = None) -> None:
+    """``drawn`` on the sheet at ``(left, top)``, ``scale`` times its size; the edges in
+    ``highlight`` (id -> colour: a film's merger on its day) heavier, in that colour, on top."""
     axes = sheet.axes
+    highlight = highlight or {}
 
     def at(x: float, y: float) -> tuple[float, float]:
         return left + x * scale, top + y * scale
 
     for edge in drawn.edges:  # lineage last: above the others
         points = [at(x, y) for x, y in edge.points]
-        line_width = edge.line_width * scale
+        colour = highlight.get(edge.id, edge.colour)
+        line_width = edge.line_width * scale * (2.0 if edge.id in highlight else 1.0)
         axes.add_line(Line2D([p[0] for p in points], [p[1] for p in points],
-                             color=edge.colour, linewidth=line_width,
+                             color=colour, linewidth=line_width,
                              linestyle=(0, (4, 2)) if edge.dashes else "-",
-                             alpha=0.45 if edge.faded else 1.0, zorder=3 if edge.lineage else 2,
+                             alpha=0.45 if edge.faded else 1.0,
+                             zorder=4 if edge.id in highlight else 3 if edge.lineage else 2,
                              solid_capstyle="butt"))
         axes.add_patch(Polygon(_arrowhead(points[-2], points[-1], 2.2 + 1.6 * line_width),
-                               closed=True, facecolor=edge.colour, edgecolor="none",
-                               alpha=0.45 if edge.faded else 1.0, zorder=3))
+                               closed=True, facecolor=colour, edgecolor="none",
+                               alpha=0.45 if edge.faded else 1.0,
+                               zorder=4 if edge.id in highlight else 3))
     for edge in drawn.edges:
         if edge.label and edge.label_at:
             x, y = at(*edge.label_at)
@@ -239,7 +247,7 @@ def _arrowhead(before: tuple[float, float], tip: tuple[float, float],
     return [tip, (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
 
 
-def _legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) -> list:
+def legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) -> list:
     """(width, paint(sheet, x, y)) for each legend entry: kinds, relationship types (with the
     numbers of their sources) and the marks for states."""
     entries = []
@@ -278,7 +286,7 @@ def _legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) ->
     return entries
 
 
-def _flow(widths: list[float], room: float) -> list[list[int]]:
+def flow(widths: list[float], room: float) -> list[list[int]]:
     """Indexes of items laid out in lines no wider than ``room``."""
     lines: list[list[int]] = []
     used = room

@@ -105,10 +105,15 @@ def sheet_drawing(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest,
                   text: Caption) -> Drawing:
     """The drawing an SVG or PNG puts on its sheet (and the JSON exposes): each box ends with
     the numbers of its sources in the caption's list."""
+    return drawing(graph, view, request.size, notes=box_notes(view, text))
+
+
+def box_notes(view: Scene, text: Caption) -> dict[str, str]:
+    """Organisation id -> the numbers of its sources in the caption's list ("[1,3–5]"), to
+    end its box's label."""
     numbers = {s.id: s.number for s in text.sources}
-    notes = {n.id: f"[{numbers_text(numbers[s] for s in n.sources)}]"
-             for n in view.nodes if n.sources}
-    return drawing(graph, view, request.size, notes=notes)
+    return {n.id: f"[{numbers_text(numbers[s] for s in n.sources)}]"
+            for n in view.nodes if n.sources}
 
 
 def type_sources(view: Scene, text: Caption) -> dict[str, str]:

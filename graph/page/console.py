@@ -4,6 +4,7 @@ like the main graph."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import networkx as nx
 
 from graph.core import temporal
 from graph.core.colours import safe_colour
+from graph.core.dates import DateError, PartialDate
 from graph.core.model import SavedQuery
 from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
 from graph.drawing.layout import FRAMES, all_time_order, grid
@@ -20,19 +22,24 @@ from loaders.query.result import QueryError, QueryResult, cell_text
 from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.saved import parameter_value
 from loaders.query.tokens import parameters
-from loaders.stores.settings import neo4j_settings
+from loaders.stores.settings import Neo4jSettings, neo4j_settings
 
 
-def store_label(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[bool, str]:
-    """(uses Neo4j, one line saying which store answers and how to switch), from the same
-    settings the CLI reads (``loaders.stores.settings``); never the password."""
+def store_label(environ: Mapping[str, str],
+                secrets: Mapping[str, Any]) -> tuple[Neo4jSettings | None, str]:
+    """(the Neo4j settings, or None for the embedded store; one line saying which store answers,
+    where its settings come from and how to switch), from the same function the CLI asks
+    (``loaders.stores.settings``). The line never holds the password or a user name."""
     settings = neo4j_settings(environ, secrets)
-    if settings is not None:
-        return True, (f"Neo4j at {settings.where} (NEO4J_URI is set; "
-                      f"unset it to use the embedded store)")
-    return False, ("Embedded LadybugDB store, built from the data file (set NEO4J_URI, "
-                   "NEO4J_USERNAME and NEO4J_PASSWORD, or put them in .streamlit/secrets.toml, "
-                   "to query Neo4j instead)")
+    if settings is None:
+        return None, ("Embedded LadybugDB store, built from the data file (set NEO4J_URI, "
+                      "NEO4J_USERNAME and NEO4J_PASSWORD, or put them in .streamlit/secrets.toml, "
+                      "to query Neo4j instead)")
+    if settings.source == "environment":
+        return settings, (f"Neo4j at {settings.where} (NEO4J_URI is set in the environment; "
+                          "unset it to use the embedded store)")
+    return settings, (f"Neo4j at {settings.where} (set in Streamlit's secrets, "
+                      ".streamlit/secrets.toml; remove it there to use the embedded store)")
 
 
 def result_table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -147,3 +154,21 @@ def parameter_values(names: list[str], entered: Mapping[str, str],
         except QueryError as error:
             raise QueryError(f"${name}: {error} (type a value like {defaults[name]!r})") from None
     return values
+
+
+AS_AT_HELP = ("Only the organisations and relationships in force that day, under the names they "
+              "had then (the embedded store; not on Neo4j)")
+
+
+def as_at_day(text: str, chosen: SavedQuery | None) -> dt.date | None:
+    """The console's "as at" box read as a day (empty: no date), or ``QueryError`` in words;
+    a saved query declared ``as_at`` needs one."""
+    text = (text or "").strip()
+    if not text:
+        if chosen is not None and chosen.as_at:
+            raise QueryError(f"'{chosen.title}' runs as at a date: fill in As at (YYYY-MM-DD)")
+        return None
+    try:
+        return PartialDate.parse(text).start
+    except DateError as exc:
+        raise QueryError(f"As at: {exc} (write YYYY-MM-DD, YYYY-MM or YYYY)") from None

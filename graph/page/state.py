@@ -48,6 +48,7 @@ class ViewState:
     kinds: frozenset[str] | None = None  # None: every kind
     types: frozenset[str] | None = None  # None: every relationship type
     selected: str | None = None
+    source: str | None = None  # a source whose claims are highlighted
 
 
 def _one(value: str | list[str] | None) -> str | None:
@@ -76,6 +77,8 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         params["types"] = ",".join(sorted(state.types))
     if state.selected:
         params["org"] = state.selected
+    if state.source:
+        params["source"] = state.source
     return params
 
 
@@ -116,6 +119,13 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
             return None
         return frozenset(chosen & set(known))
 
+    def source() -> str | None:
+        text = _one(params.get("source"))
+        if text and text not in dataset.sources:
+            warnings.append(f"the link's source '{text}' is no source id in this data file")
+            return None
+        return text or None
+
     mode = _one(params.get("mode")) or "explore"
     if mode not in MODES:
         warnings.append(f"the link's mode '{mode}' is not one of {', '.join(MODES)}")
@@ -130,7 +140,7 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
                       focus=organisation("focus"), depth=depth,
                       kinds=names("kinds", dataset.kinds, "kind"),
                       types=names("types", dataset.relationship_types, "relationship type"),
-                      selected=organisation("org"))
+                      selected=organisation("org"), source=source())
     return state, warnings
 
 
@@ -150,7 +160,8 @@ def state_from_widgets(values: Mapping[str, Any], dataset: Dataset) -> ViewState
                      focus=values.get("focus") or None, depth=int(values.get("depth", 1)),
                      kinds=chosen("kinds", dataset.kinds),
                      types=chosen("types", dataset.relationship_types),
-                     selected=values.get("selected") or None)
+                     selected=values.get("selected") or None,
+                     source=values.get("source") or None)
 
 
 def default_diff_from(stops: tuple[Stop, ...], day: dt.date) -> dt.date:
@@ -174,8 +185,11 @@ def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
         link_read=True, link_warnings=warnings, mode=linked.mode,
         extra_days=tuple(d for d in (linked.date, linked.diff_from) if d),
         focus=linked.focus or "", depth=linked.depth, selected=linked.selected or "",
+        source=linked.source or "",
         kinds=sorted(linked.kinds if linked.kinds is not None else dataset.kinds),
         types=sorted(linked.types if linked.types is not None else dataset.relationship_types))
+    if linked.source:  # a link to a source opens the list of what rests on it
+        session["side_tab"] = "Sources"
     if linked.date:
         session["date"] = linked.date.isoformat()
     if linked.diff_from:
@@ -191,6 +205,8 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
     for key in ("focus", "selected"):
         if session[key] not in choices:
             session[key] = ""
+    if session.get("source", "") not in dataset.sources:
+        session["source"] = ""
     session["kinds"] = [k for k in session["kinds"] if k in dataset.kinds]
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
     if "goto" in session:

@@ -15,9 +15,10 @@ from graph.core.stops import Stop
 from graph.drawing.layout import layout
 from graph.drawing.picture import drawing
 from graph.drawing.scene import Scene, scene
-from graph.drawing.vis import OPTIONS, STATE_LABELS, vis_data
+from graph.drawing.vis import OPTIONS, STATE_LABELS, highlight, vis_data
 from graph.export import image
 from graph.export.request import SnapshotError, make_request
+from graph.page.evidence import supported
 from graph.page.state import ViewState, default_day, default_diff_from
 from loaders import warm
 
@@ -67,6 +68,8 @@ def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> P
                 # a new "frame" (different focus or filters) is fitted to the screen again
                 frame="|".join([str(state.focus), str(state.depth), str(sorted(state.kinds or [])),
                                 str(sorted(state.types or [])), drawn.content_hash]))
+    if state.source:  # what the chosen source supports stands out, the rest fades
+        data = highlight(data, *supported(drawn, state.source))
     return PageView(replace(state, date=day, diff_from=diff_from), day, drawn, data)
 
 

@@ -19,12 +19,14 @@ from typing import Any
 
 import ladybug
 
+from graph.core.temporal import DateLike
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
 from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.result import Elements, QueryError, QueryResult
-from loaders.query.tokens import where
+from loaders.query.tokens import database_syntax_error
 from loaders.stores import embedded
+from loaders.stores.as_at import ensure_store_as_at
 from loaders.stores.records import StoreError
 
 _ATTEMPTS = 5  # a reload may replace the store between finding it and opening it
@@ -33,8 +35,11 @@ _ATTEMPTS = 5  # a reload may replace the store between finding it and opening i
 def run_query(cypher: str, *, params: dict[str, Any] | None = None,
               dataset_path: str | Path | None = None, neo4j: bool = False,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_cap: int = DEFAULT_ROW_CAP,
-              driver: Any = None) -> QueryResult:
-    """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j.
+              driver: Any = None, at: DateLike | None = None,
+              settings: Any = None) -> QueryResult:
+    """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j
+    (``settings``: a ``Neo4jSettings``, default ``loaders.stores.settings.neo4j_settings()``);
+    with ``at``, against the graph as it stood that day (embedded store only).
 
     Raises ``QueryError`` (one line) for a refused, malformed or timed-out query and for a
     store that cannot be built or opened, and ``loaders.problems.InvalidInput`` when the YAML
@@ -43,15 +48,19 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
     check_read_only(cypher)
     if timeout_s <= 0 or row_cap <= 0:
         raise QueryError("the time limit and the row cap must be positive")
+    if neo4j and at is not None:
+        raise QueryError("refused: a query as at a date runs on the embedded store, built from "
+                         "the YAML as it stood that day (drop --neo4j, or drop --at)")
     if neo4j:
         from loaders.stores import neo4j_store  # the driver is imported only when Neo4j is used
         return neo4j_store.run_read(cypher, params or {}, timeout_s=timeout_s,
-                                    row_cap=row_cap, driver=driver)
+                                    row_cap=row_cap, driver=driver, settings=settings)
     if dataset_path is None:
         dataset_path = default_path()
     for _ in range(_ATTEMPTS):
         try:
-            store = embedded.ensure_store(dataset_path)
+            store = (embedded.ensure_store(dataset_path) if at is None
+                     else ensure_store_as_at(dataset_path, at))
             return run_embedded(store, cypher, params or {}, timeout_s=timeout_s,
                                 row_cap=row_cap)
         except FileNotFoundError:
@@ -110,7 +119,14 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
         return QueryError("refused: the store is opened read-only; the console only reads the "
                           "graph (use MATCH ... RETURN ...)")
     if first.startswith("Parser exception"):
-        return QueryError(_syntax_words(first, cypher), detail=first)
+        # The message may quote the query, newlines and all, before saying where.
+        position = _POSITION.search(text)
+        said = " ".join(text[:position.end()].split()) if position else first
+        unexpected = _UNEXPECTED.search(said)
+        return database_syntax_error(
+            cypher, int(position.group(1)) if position else 0,
+            int(position.group(2)) if position else 0,
+            unexpected.group(1) if unexpected else None, said)
     if first.startswith(("Binder exception", "Catalog exception")):
         return QueryError(f"cannot run the query: {first.split(': ', 1)[-1].rstrip('.')} "
                           "(check the labels, relationship types, properties and variables)")
@@ -119,22 +135,3 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "query failed"
-
-
-def _syntax_words(first: str, cypher: str) -> str:
-    position = _POSITION.search(first)
-    lines = cypher.split("\n")
-    if position is None or int(position.group(1)) > len(lines):
-        return "syntax error: the database cannot read the query (check the Cypher)"
-    line, column = int(position.group(1)), int(position.group(2))
-    rest = lines[line - 1][column:]
-    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column
-    unexpected = _UNEXPECTED.search(first)
-    if not rest.strip() or unexpected and unexpected.group(1) == "<EOF>":
-        return ("syntax error: the query ends too soon (is a name, a bracket, a quote or a "
-                "RETURN missing?)")
-    near = rest.split()[0][:30]
-    what = (f"'{unexpected.group(1)}' is not expected there" if unexpected
-            else "the query goes wrong at or just before this point")
-    return (f"syntax error at {where(cypher, offset)}, near '{near}': {what} (check the "
-            "spelling, brackets and quotes there)")

@@ -46,6 +46,27 @@ def where(cypher: str, offset: int) -> str:
     return f"line {line}, column {offset - (before.rfind(chr(10)) + 1) + 1}"
 
 
+def database_syntax_error(cypher: str, line: int, column: int, unexpected: str | None,
+                          detail: str) -> QueryError:
+    """A database's syntax error in plain words, the same on both stores: where and near what
+    first, the database's own words as the detail. ``line`` counts from 1 and ``column`` from
+    0; ``unexpected`` is what the database did not expect there ('' or '<EOF>': the end of the
+    query), None when it does not say."""
+    lines = cypher.split("\n")
+    if not 1 <= line <= len(lines):
+        return QueryError("syntax error: the database cannot read the query (check the Cypher)",
+                          detail)
+    rest = lines[line - 1][column:]
+    if not rest.strip() or unexpected in ("", "<EOF>"):
+        return QueryError("syntax error: the query ends too soon (is a name, a bracket, a quote "
+                          "or a RETURN missing?)", detail)
+    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column
+    what = (f"'{unexpected}' is not expected there" if unexpected
+            else "the query goes wrong at or just before this point")
+    return QueryError(f"syntax error at {where(cypher, offset)}, near '{rest.split()[0][:30]}': "
+                      f"{what} (check the spelling, brackets and quotes there)", detail)
+
+
 def _syntax(cypher: str, offset: int, what: str, fix: str) -> QueryError:
     return QueryError(f"syntax error at {where(cypher, offset)}: {what} ({fix})")
 

@@ -10,10 +10,7 @@ holds is ``loaders.stores.records``, shared with Neo4j.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
-import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -23,18 +20,7 @@ from typing import Any
 
 import ladybug
 
-from graph.core.dates import PartialDate
-from graph.core.model import (
-    Area,
-    Dataset,
-    Event,
-    FormerName,
-    Kind,
-    Organisation,
-    Relationship,
-    RelationshipType,
-    Source,
-)
+from graph.core.model import Dataset
 from loaders import dataset as dataset_loader
 from loaders.stores.embedded_write import MAX_DB_SIZE, Progress, write
 from loaders.stores.records import (
@@ -44,6 +30,8 @@ from loaders.stores.records import (
     SOURCE,
     GraphRecords,
     StoreError,
+    dataset_from_rows,
+    file_key,
     graph_records,
     quote_identifier,
 )
@@ -65,16 +53,10 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ORGS_CACHE_DIR") or ROOT / ".cache" / "store")
 
 
-def _source_key(dataset_path: str | Path) -> str:
-    """'<name>-<hash of the absolute path>': which YAML file a store was built from."""
-    source = Path(dataset_path).resolve()
-    name = re.sub(r"[^a-z0-9]+", "-", source.stem.lower()).strip("-")[:40] or "area"
-    return f"{name}-{hashlib.sha256(str(source).encode()).hexdigest()[:8]}"
-
-
 def store_path(dataset_path: str | Path, content_hash: str) -> Path:
-    """Where the store for the YAML file ``dataset_path`` with this content hash lives."""
-    return cache_dir() / f"{_source_key(dataset_path)}-{content_hash}{SUFFIX}"
+    """Where the store for the YAML file ``dataset_path`` with this content hash lives: one
+    file per YAML file (``file_key``) and content."""
+    return cache_dir() / f"{file_key(dataset_path)}-{content_hash}{SUFFIX}"
 
 
 def file_hash(path: str | Path) -> str:
@@ -148,16 +130,16 @@ def ensure_store(dataset_path: str | Path) -> Path:
     ``StoreError`` when the store cannot be written.
     """
     path = store_path(dataset_path, file_hash(dataset_path))
-    if _opens(path):
+    if opens(path):
         return path
     dataset = dataset_loader.load(dataset_path)
     path = store_path(dataset_path, dataset.content_hash)
-    if not _opens(path):
+    if not opens(path):
         build(dataset)
     return path
 
 
-def _opens(path: Path) -> bool:
+def opens(path: Path) -> bool:
     """True when the store is there, whole (LadybugDB opens an empty file as an empty
     database) and opens read-only."""
     if any(path.with_name(path.name + suffix).exists() for suffix in LEFTOVERS):
@@ -180,7 +162,7 @@ def remove_unused_stores(dataset_path: str | Path, keep: Path) -> list[Path]:
     except OSError:
         current = keep
     removed = []
-    for store in keep.parent.glob(f"{_source_key(dataset_path)}-*{SUFFIX}"):
+    for store in keep.parent.glob(f"{file_key(dataset_path)}-*{SUFFIX}"):
         if store not in (keep, current):
             for leftover in (store, *(store.with_name(store.name + s) for s in LEFTOVERS)):
                 leftover.unlink(missing_ok=True)
@@ -238,59 +220,21 @@ def _rows(connection: ladybug.Connection, cypher: str) -> Iterator[list[Any]]:
         yield result.get_next()
 
 
-def _partial(day: dt.date | None, precision: str | None) -> PartialDate | None:
-    if day is None:
-        return None
-    return {"year": PartialDate(day.year), "month": PartialDate(day.year, day.month)}.get(
-        precision or "day", PartialDate.of(day))
-
-
 def read_back(store: str | Path) -> Dataset:
-    """The dataset a store holds: organisations, relationships, sources and events.
-
-    Kinds and types come back as table names (labels are not stored); relationships are in
-    id order. Used to prove a load kept every value and every date's precision.
-    """
+    """The dataset a store holds: organisations, relationships, sources and events (see
+    ``records.dataset_from_rows``). Used to prove a load kept every value and every date's
+    precision."""
     connection = ladybug.Connection(open_read_only(store))
     tables = {name: kind for _, name, kind, *_ in _rows(connection, "CALL show_tables() RETURN *")}
-    kinds = sorted(n for n, t in tables.items() if t == "NODE" and n not in (SOURCE, EVENT))
-    types = sorted(n for n, t in tables.items() if t == "REL" and n not in (CITES, INVOLVES))
-
-    organisations = {}
-    for kind in kinds:
-        for (n,) in _rows(connection, f"MATCH (n:{quote_identifier(kind)}) RETURN n ORDER BY n.id"):
-            former = tuple(
-                FormerName(name, PartialDate.parse(until), PartialDate.parse(since) if since else None)
-                for name, since, until in zip(n["former_names"], n["former_names_valid_from"],
-                                              n["former_names_valid_to"], strict=True))
-            organisations[n["id"]] = Organisation(
-                n["id"], n["name"], n["kind"],
-                _partial(n["valid_from"], n["valid_from_precision"]),
-                _partial(n["valid_to"], n["valid_to_precision"]), former, n["ods_code"],
-                n["url"], n["notes"], tuple(n["sources"]), tuple(n["unverified"]))
-    relationships = []
-    for rtype in types:
-        for a, r, b in _rows(connection, f"MATCH (a)-[r:{quote_identifier(rtype)}]->(b) "
-                                         "RETURN a.id, r, b.id"):
-            relationships.append(Relationship(
-                r["id"], a, r["type"], b, _partial(r["valid_from"], r["valid_from_precision"]),
-                _partial(r["valid_to"], r["valid_to_precision"]), r["basis"], r["role"],
-                r["amount_gbp"], r["notes"], tuple(r["sources"]), tuple(r["unverified"])))
-    sources = {}
-    for (s,) in _rows(connection, "MATCH (s:Source) RETURN s ORDER BY s.id"):
-        sources[s["id"]] = Source(s["id"], s["title"], s["publisher"],
-                                  _partial(s["published"], s["published_precision"]),
-                                  s["url"], s["file"])
-    events = []
-    for (e,) in _rows(connection, "MATCH (e:Event) RETURN e"):
-        events.append((int(e["id"].split("-")[1]), Event(
-            _partial(e["date"], e["date_precision"]), e["title"], tuple(e["organisations"]),
-            tuple(e["sources"]), e["notes"])))
+    kinds = [n for n, t in tables.items() if t == "NODE" and n not in (SOURCE, EVENT)]
+    types = [n for n, t in tables.items() if t == "REL" and n not in (CITES, INVOLVES)]
+    organisations = [n for kind in kinds
+                     for (n,) in _rows(connection, f"MATCH (n:{quote_identifier(kind)}) RETURN n")]
+    relationships = [tuple(row) for rtype in types
+                     for row in _rows(connection, f"MATCH (a)-[r:{quote_identifier(rtype)}]->(b) "
+                                                  "RETURN a.id, r, b.id")]
+    sources = [s for (s,) in _rows(connection, "MATCH (s:Source) RETURN s")]
+    events = [e for (e,) in _rows(connection, "MATCH (e:Event) RETURN e")]
     connection.close()
-    return Dataset(
-        area=Area(""), sources=sources, kinds={k: Kind(k, k) for k in kinds},
-        relationship_types={t: RelationshipType(t, t) for t in types},
-        organisations=organisations,
-        relationships=tuple(sorted(relationships, key=lambda r: r.id)),
-        events=tuple(e for _, e in sorted(events, key=lambda pair: pair[0])),
-        path=str(store))
+    return dataset_from_rows(organisations, relationships, sources, events, kinds, types,
+                             str(store))

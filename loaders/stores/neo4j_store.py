@@ -4,26 +4,32 @@ Settings come from ``loaders.stores.settings`` (the environment or Streamlit sec
 password is never printed: settings hide it from ``repr`` and every message this module raises
 is scrubbed of it.
 
-Every node and relationship this tool writes carries ``_orgs_dataset`` (the area's name); a load
-only ever matches, changes or deletes elements with that mark, so other data in the same
-database is left alone.
+Every node and relationship this tool writes carries ``_orgs_dataset``, the dataset's key
+(``records.dataset_key``: the area's ``id``, else one derived from the file's path), and every
+node ``_orgs_area``, the area's name. A load only ever matches, changes or deletes elements with
+its own key, so other data and other datasets in the same database are left alone.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from graph.core.model import Dataset
 from loaders.query.result import Elements, QueryError, QueryResult
+from loaders.query.tokens import database_syntax_error
 from loaders.stores.records import (
     EVENT,
     ORGANISATION,
     SOURCE,
     GraphRecords,
     StoreError,
+    dataset_from_rows,
+    dataset_key,
     graph_records,
     quote_identifier,
 )
@@ -32,6 +38,7 @@ from loaders.stores.settings import Neo4jSettings, neo4j_settings
 # The driver logs retries and routing failures; our one-line errors say the same thing.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 DATASET_MARK = "_orgs_dataset"
+AREA_MARK = "_orgs_area"
 DEFAULT_BATCH = 1000
 
 
@@ -91,12 +98,17 @@ def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
     if batch_size < 1:
         raise StoreError("the batch size must be at least 1")
     records = records or graph_records(dataset)
-    mark = {"dataset": dataset.area.name or dataset.path}
+    mark = {"dataset": dataset_key(dataset)}
     kinds = [label for label in records.nodes if label not in (SOURCE, EVENT)]
     org_keys = [f"{row['id']}|{label}" for label in kinds for row in records.nodes[label]]
     rel_ids = [row["id"] for edges in records.edges for row in edges.rows]
-    m = DATASET_MARK
+    m, area = DATASET_MARK, AREA_MARK
     statements = [
+        # Earlier versions marked nodes with the area's name and no _orgs_area: this file's
+        # area name is the best guess of what they were, so those go (see the README).
+        *[Statement(f"MATCH (n:{family} {{{m}: $area}}) WHERE n.{area} IS NULL DETACH DELETE n",
+                    {"area": dataset.area.name}, "removed nodes of the old marking")
+          for family in (ORGANISATION, SOURCE, EVENT)],
         # An organisation that left the YAML, or changed kind, is removed (then re-created).
         Statement(f"MATCH (n:{ORGANISATION} {{{m}: $dataset}}) "
                   "WHERE NOT (n.id + '|' + n.kind) IN $keep DETACH DELETE n",
@@ -104,16 +116,20 @@ def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
         *[Statement(f"MATCH (n:{label} {{{m}: $dataset}}) WHERE NOT n.id IN $keep "
                     "DETACH DELETE n", {**mark, "keep": [r["id"] for r in records.nodes[label]]},
                     f"removed {label} nodes") for label in (SOURCE, EVENT)],
-        Statement(f"MATCH ()-[e]->() WHERE e.{m} = $dataset AND NOT e.id IN $keep DELETE e",
-                  {**mark, "keep": rel_ids}, "removed relationships"),
+        # Relationships start at organisations and events; found through their index.
+        *[Statement(f"MATCH (:{family} {{{m}: $dataset}})-[e]->() "
+                    f"WHERE e.{m} = $dataset AND NOT e.id IN $keep DELETE e",
+                    {**mark, "keep": rel_ids}, "removed relationships")
+          for family in (ORGANISATION, EVENT)],
     ]
     for label, rows in records.nodes.items():
         family = label if label in (SOURCE, EVENT) else ORGANISATION
         extra = "" if family == label else f", n:{quote_identifier(label)}"
         cypher = (f"UNWIND $rows AS row MERGE (n:{family} {{{m}: $dataset, id: row.id}}) "
-                  f"SET n = row, n.{m} = $dataset{extra}")
+                  f"SET n = row, n.{m} = $dataset, n.{area} = $area{extra}")
         for batch in _batches(rows, batch_size):
-            statements.append(Statement(cypher, {**mark, "rows": batch}, label, len(batch)))
+            statements.append(Statement(cypher, {**mark, "area": dataset.area.name,
+                                                 "rows": batch}, label, len(batch)))
     for edges in records.edges:
         ends = [end if end in (SOURCE, EVENT) else ORGANISATION
                 for end in (edges.from_label, edges.to_label)]
@@ -122,9 +138,7 @@ def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
                   f"MATCH (b:{ends[1]} {{{m}: $dataset, id: row.to}}) "
                   f"MERGE (a)-[e:{quote_identifier(edges.type)} {{id: row.id}}]->(b) "
                   f"SET e = row.properties, e.{m} = $dataset")
-        # Fix (real-server test, issue 16): the MERGE above matches on row.id, so the id must be
-        # on the row itself and not only in row.properties; without it Neo4j refuses the MERGE
-        # ("null property value for 'id'") and every load failed.
+        # MERGE matches on row.id, so the id is on the row itself as well as in its properties
         rows = [{"from": r["from"], "to": r["to"], "id": r["id"],
                  "properties": {k: v for k, v in r.items() if k not in ("from", "to")}}
                 for r in edges.rows]
@@ -146,7 +160,9 @@ def load(dataset: Dataset, *, driver: Any = None, settings: Neo4jSettings | None
         with driver.session(database=settings.database) as session:
             for statement in constraint_statements():  # schema first, in its own transactions
                 session.run(statement.cypher, statement.params).consume()
-            tx = session.begin_transaction()
+            # The metadata names the load in the server's SHOW TRANSACTIONS.
+            tx = session.begin_transaction(metadata={"app": "orgs load",
+                                                     "dataset": dataset_key(dataset)})
             try:
                 for statement in statements:
                     tx.run(statement.cypher, statement.params).consume()
@@ -162,7 +178,7 @@ def load(dataset: Dataset, *, driver: Any = None, settings: Neo4jSettings | None
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(settings.scrub(_neo4j_message(exc, settings, "load"))) from None
+        raise StoreError(settings.scrub(_neo4j_message(exc, settings, "load")[0])) from None
     finally:
         if own:
             driver.close()
@@ -205,36 +221,69 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
             finally:
                 tx.rollback()  # nothing to keep: a read never commits
     except Exception as exc:
-        raise QueryError(settings.scrub(_neo4j_message(exc, settings, "query", timeout_s))) from None
+        message, detail = _neo4j_message(exc, settings, "query", timeout_s)
+        if detail:
+            said, *where = _position(detail)
+            raise database_syntax_error(cypher, *where, settings.scrub(said)) from None
+        raise QueryError(settings.scrub(message)) from None
     finally:
         if own:
             driver.close()
     return QueryResult(columns, rows, truncated, "neo4j", collector.as_dict())
 
 
+def read_back(key: str, *, driver: Any = None, settings: Neo4jSettings | None = None) -> Dataset:
+    """The dataset stored under ``key`` (``records.dataset_key``), as the embedded store's
+    ``read_back`` gives it: proves a load kept every value, date and precision."""
+    def rows(cypher: str) -> list[list[Any]]:
+        return run_read(cypher, {"key": key}, timeout_s=600, row_cap=sys.maxsize,
+                        driver=driver, settings=settings).rows
+
+    m = DATASET_MARK
+    organisations = rows(f"MATCH (n:{ORGANISATION} {{{m}: $key}}) RETURN properties(n)")
+    relationships = rows(f"MATCH (a:{ORGANISATION} {{{m}: $key}})-[r]->(b:{ORGANISATION}) "
+                         f"WHERE r.{m} = $key RETURN a.id, properties(r), b.id")
+    return dataset_from_rows(
+        [n for (n,) in organisations], [tuple(r) for r in relationships],
+        [s for (s,) in rows(f"MATCH (s:{SOURCE} {{{m}: $key}}) RETURN properties(s)")],
+        [e for (e,) in rows(f"MATCH (e:{EVENT} {{{m}: $key}}) RETURN properties(e)")],
+        {n["kind"] for (n,) in organisations}, {r["type"] for _, r, _ in relationships},
+        f"Neo4j dataset {key}")
+
+
 def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
-                   timeout_s: float | None = None) -> str:
+                   timeout_s: float | None = None) -> tuple[str, str]:
+    """(one plain line, the server's own words when it is a syntax error, else '')."""
     code = str(getattr(exc, "code", "") or "")
     text = str(getattr(exc, "message", None) or exc or type(exc).__name__)
     first = " ".join(text.split())[:300]  # one line, however the driver wrapped it
     if "TransactionTimedOut" in code or ("timed out" in first.lower() and timeout_s):
         return (f"query stopped at the time limit of {timeout_s:g} s "
-                "(narrow the MATCH, add a LIMIT, or raise --timeout)")
+                "(narrow the MATCH, add a LIMIT, or raise --timeout)"), ""
     if "AccessMode" in code or "in read access mode" in first:
-        return "refused: queries run in read transactions (use MATCH ... RETURN ...)"
+        return ("refused: Neo4j runs the console's queries in read transactions; the console "
+                "only reads the graph (use MATCH ... RETURN ...)"), ""
     if "SyntaxError" in code:
-        return f"syntax error: {first} (check the Cypher)"
+        return f"syntax error: {first} (check the Cypher)", text
     if "Security" in code or type(exc).__name__ in ("AuthError", "AuthConfigurationError"):
-        return (f"Neo4j at {_safe_uri(settings.uri)} refused the credentials of user "
-                f"'{settings.username}' (check NEO4J_USERNAME and NEO4J_PASSWORD)")
+        return (f"Neo4j at {settings.safe_uri} refused the credentials of user "
+                f"'{settings.username}' (check NEO4J_USERNAME and NEO4J_PASSWORD)"), ""
     if type(exc).__name__ in ("ServiceUnavailable", "SessionExpired", "ConfigurationError") \
             or isinstance(exc, OSError):
-        return (f"cannot reach Neo4j at {_safe_uri(settings.uri)} ({first}); "
-                "check NEO4J_URI and that the server is running")
-    return f"Neo4j {action} failed: {type(exc).__name__}: {first}"
+        return (f"cannot reach Neo4j at {settings.safe_uri} ({first}); "
+                "check NEO4J_URI and that the server is running"), ""
+    return f"Neo4j {action} failed: {type(exc).__name__}: {first}", ""
 
 
-def _safe_uri(uri: str) -> str:
-    """A URI without any user:password@ part."""
-    scheme, sep, rest = uri.partition("://")
-    return f"{scheme}{sep}{rest.split('@', 1)[-1]}" if sep else uri.split("@", 1)[-1]
+_SERVER_POSITION = re.compile(r"Invalid input '(.*?)':.*?\(line (\d+), column (\d+) "
+                              r"\(offset: \d+\)\)", re.DOTALL)
+
+
+def _position(text: str) -> tuple[str, int, int, str | None]:
+    """A Neo4j syntax error's own words as one line, where it is (line from 1, column from 0)
+    and the input it did not expect; the words alone when it does not say where."""
+    found = _SERVER_POSITION.search(text)
+    if found is None:
+        return " ".join(text.split())[:300], 0, 0, None
+    return (" ".join(text[:found.end()].split()), int(found.group(2)), int(found.group(3)) - 1,
+            found.group(1))

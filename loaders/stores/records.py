@@ -3,17 +3,32 @@ relationship type, ``Source`` and ``Event`` nodes linked by ``CITES`` and ``INVO
 
 Dates are date values with a ``<field>_precision`` column beside them, so a month stays a
 month when read back. Labels and types come from the YAML: they reach Cypher text only through
-``quote_identifier``.
+``quote_identifier``. ``dataset_from_rows`` turns rows read from either store back into the
+model, and ``dataset_key`` names a dataset in a store that holds several.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from graph.core.dates import PartialDate
-from graph.core.model import Dataset, Organisation, Relationship
+from graph.core.model import (
+    Area,
+    Dataset,
+    Event,
+    FormerName,
+    Kind,
+    Organisation,
+    Relationship,
+    RelationshipType,
+    Source,
+)
 from loaders.schema import KIND_PATTERN, RESERVED
 
 IDENTIFIER = re.compile(KIND_PATTERN)  # relationship types are a subset of the same shape
@@ -61,6 +76,24 @@ def quote_identifier(name: str) -> str:
         raise StoreError(f"'{name}' is not an identifier a graph label may use "
                          "(use a letter, then letters, digits or _)")
     return f"`{name}`"
+
+
+def file_key(dataset_path: str | Path) -> str:
+    """'<name>-<hash of the absolute path>': which YAML file, e.g. 'orgs-427a91cc'."""
+    source = Path(dataset_path).resolve()
+    name = re.sub(r"[^a-z0-9]+", "-", source.stem.lower()).strip("-")[:40] or "area"
+    return f"{name}-{hashlib.sha256(str(source).encode()).hexdigest()[:8]}"
+
+
+def dataset_key(dataset: Dataset) -> str:
+    """A dataset's identity in a store that holds several (Neo4j): the area's declared ``id``,
+    else 'file:' and the file's key, so two files never share one by accident (an id has no
+    ':'). Not the area's name: two files may well use the same one."""
+    if dataset.area.id:
+        return dataset.area.id
+    if not dataset.path:
+        raise StoreError("a dataset read from no file needs an area id to be stored")
+    return f"file:{file_key(dataset.path)}"
 
 
 # -- the graph schema as records -----------------------------------------------------------
@@ -172,3 +205,56 @@ def _link(from_id: str, rtype: str, to_id: str) -> dict[str, Any]:
     return {"from": from_id, "to": to_id, "id": f"{from_id}|{rtype}|{to_id}|1", "type": rtype}
 
 
+
+
+# -- rows back to the model (both stores' read_back) ----------------------------------------
+
+def partial_date(day: dt.date | None, precision: str | None) -> PartialDate | None:
+    if day is None:
+        return None
+    return {"year": PartialDate(day.year), "month": PartialDate(day.year, day.month)}.get(
+        precision or "day", PartialDate.of(day))
+
+
+def _dates(row: Mapping[str, Any], prefix: str) -> PartialDate | None:
+    return partial_date(row.get(prefix), row.get(f"{prefix}_precision"))
+
+
+def _texts(row: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(row.get(key) or ())  # Neo4j leaves out what is null
+
+
+def dataset_from_rows(organisations: Iterable[Mapping[str, Any]],
+                      relationships: Iterable[tuple[str, Mapping[str, Any], str]],
+                      sources: Iterable[Mapping[str, Any]], events: Iterable[Mapping[str, Any]],
+                      kinds: Iterable[str], types: Iterable[str], where: str) -> Dataset:
+    """The model from a store's rows (the inverse of ``graph_records``): organisations,
+    relationships as (from id, properties, to id), sources and events. Kinds and types come
+    back as names only (labels are all a store keeps); relationships are in id order."""
+    orgs = {}
+    for n in organisations:
+        former = tuple(FormerName(name, PartialDate.parse(until),
+                                  PartialDate.parse(since) if since else None)
+                       for name, since, until in zip(_texts(n, "former_names"),
+                                                     _texts(n, "former_names_valid_from"),
+                                                     _texts(n, "former_names_valid_to"), strict=True))
+        orgs[n["id"]] = Organisation(
+            n["id"], n["name"], n["kind"], _dates(n, "valid_from"), _dates(n, "valid_to"), former,
+            n.get("ods_code"), n.get("url"), n.get("notes"), _texts(n, "sources"),
+            _texts(n, "unverified"))
+    rels = [Relationship(r["id"], a, r["type"], b, _dates(r, "valid_from"), _dates(r, "valid_to"),
+                         r.get("basis"), r.get("role"), r.get("amount_gbp"), r.get("notes"),
+                         _texts(r, "sources"), _texts(r, "unverified"))
+            for a, r, b in relationships]
+    by_id = {s["id"]: Source(s["id"], s["title"], s.get("publisher"), _dates(s, "published"),
+                             s.get("url"), s.get("file")) for s in sources}
+    dated = sorted(((int(e["id"].split("-")[1]), Event(
+        _dates(e, "date"), e["title"], _texts(e, "organisations"), _texts(e, "sources"),
+        e.get("notes"))) for e in events), key=lambda pair: pair[0])
+    kinds, types = sorted(kinds), sorted(types)
+    return Dataset(
+        area=Area(""), sources=dict(sorted(by_id.items())), kinds={k: Kind(k, k) for k in kinds},
+        relationship_types={t: RelationshipType(t, t) for t in types},
+        organisations=dict(sorted(orgs.items())),
+        relationships=tuple(sorted(rels, key=lambda r: r.id)),
+        events=tuple(e for _, e in dated), path=where)

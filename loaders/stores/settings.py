@@ -26,10 +26,17 @@ class Neo4jSettings:
     username: str = "neo4j"
     password: str = field(default="", repr=False)
     database: str | None = None
+    source: str = "environment"  # or "secrets": where they were found
 
     def __repr__(self) -> str:
-        return (f"Neo4jSettings(uri={self.uri!r}, username={self.username!r}, "
-                f"password='***', database={self.database!r})")
+        return (f"Neo4jSettings(uri={self.safe_uri!r}, username={self.username!r}, "
+                f"password='***', database={self.database!r}, source={self.source!r})")
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI without any user:password@ part."""
+        scheme, sep, rest = self.uri.partition("://")
+        return f"{scheme}{sep}{rest.split('@', 1)[-1]}" if sep else self.uri.split("@", 1)[-1]
 
     def scrub(self, text: str) -> str:
         """``text`` with the password (if any) replaced by ***."""
@@ -65,13 +72,15 @@ def neo4j_settings(environ: Mapping[str, str] | None = None,
     ``secrets`` (default: Streamlit's secrets files); None when Neo4j is not configured."""
     env = os.environ if environ is None else environ
     values = {key: env.get(f"NEO4J_{key.upper()}") for key in KEYS}
+    source = "environment"
     if not values["uri"]:
         secrets = read_secrets() if secrets is None else secrets
         section = secrets.get("neo4j")
         section = section if isinstance(section, Mapping) else {}
         values = {key: section.get(key) or secrets.get(f"NEO4J_{key.upper()}") for key in KEYS}
+        source = "secrets"
     if not values["uri"]:
         return None
     return Neo4jSettings(str(values["uri"]), str(values["username"] or "neo4j"),
                          str(values["password"] or ""),
-                         str(values["database"]) if values["database"] else None)
+                         str(values["database"]) if values["database"] else None, source)

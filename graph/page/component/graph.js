@@ -69,6 +69,13 @@ export default function (component) {
   }
   drawLegend(root.querySelector(".legend"), data.legend);
   root.dataset.nodes = String(data.nodes.length);
+  // what a chosen source supports, as drawn: boxes with its border, routes in its colour
+  const marked = new Set(data.highlight || []);
+  const highlighted = [
+    ...content.nodes.getIds().filter((id) => marked.has(id)),
+    ...graph.routes.state.routes.filter((r) => marked.has(r.id) && !r.faded).map((r) => r.id),
+  ];
+  root.dataset.highlighted = highlighted.join(" ");
   const smallest = Math.min(...data.nodes.map((n) => n.font.size));
   graph.report = () => {
     root.dataset.scale = String(graph.network.getScale());
@@ -91,6 +98,7 @@ export default function (component) {
                width: shape.width, height: shape.height };
     },
     scale: () => graph.network.getScale(),
+    highlighted: () => highlighted,
     smallestLabelPx: () => smallest * graph.network.getScale(),
     emptyPoint: () => {  // a visible point of the canvas with neither a box nor an edge
       const box = canvasBox.getBoundingClientRect();

@@ -53,9 +53,21 @@ export default function (component) {
     }, true);
   }
   const draw = () => drawTicks(root, data.ticks, data.slider);
-  draw();
-  requestAnimationFrame(draw);  // the slider may lay out after this component
   if (root.__resize) root.__resize.disconnect();
+  if (root.__wait) clearTimeout(root.__wait);
   root.__resize = new ResizeObserver(draw);
   root.__resize.observe(root);
+  // The slider may lay out after this component (later still on a busy machine): wait for its
+  // track, then redraw whenever either of them changes size.
+  let tries = 0;
+  const whenTrack = () => {
+    const track = sliderTrack(data.slider);
+    if (track) {
+      root.__resize.observe(track);
+      draw();
+    } else if (tries++ < 300) {
+      root.__wait = setTimeout(whenTrack, 100);
+    }
+  };
+  whenTrack();
 }

@@ -24,7 +24,7 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
     """Lay out the console below the page's header."""
     st.header("Cypher console")
     secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
-    use_neo4j, store_line = console.store_label(os.environ, secrets)
+    settings, store_line = console.store_label(os.environ, secrets)
     st.caption(md(console.console_caption(store_line)))
     saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
     defaults = console.parameter_defaults(dataset.queries)
@@ -35,6 +35,8 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
             st.session_state.cypher = chosen.cypher
             for name, value in chosen.params.items():
                 st.session_state[f"param_{name}"] = str(value)
+            if chosen.as_at and not st.session_state.get("as_at"):
+                st.session_state.as_at = st.session_state.get("date", "")  # the page's date
 
     def forget_edited_saved() -> None:  # the title describes the saved text only
         if not console.unchanged(saved.get(st.session_state.get("saved_query")),
@@ -56,12 +58,16 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
     for name in names:
         st.session_state.setdefault(f"param_{name}", str(defaults.get(name, "")))
         st.text_input(f"${name}", key=f"param_{name}")
+    st.text_input("As at (optional): the graph as it stood on this day", key="as_at",
+                  placeholder="YYYY-MM-DD", help=console.AS_AT_HELP)
     if st.button("Run query", type="primary"):
         try:
             entered = {n: st.session_state[f"param_{n}"] for n in names}
             st.session_state.query_result = run_query(
-                st.session_state.cypher, dataset_path=str(data_path), neo4j=use_neo4j,
-                params=console.parameter_values(names, entered, defaults))
+                st.session_state.cypher, dataset_path=str(data_path),
+                neo4j=settings is not None, settings=settings,
+                params=console.parameter_values(names, entered, defaults),
+                at=console.as_at_day(st.session_state.as_at, chosen))
             st.session_state.query_error = None
         except QueryError as error:
             st.session_state.query_result = None

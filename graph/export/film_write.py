@@ -1,0 +1,91 @@
+"""A film's pictures written as MP4 or WebM (ffmpeg, shipped inside the imageio-ffmpeg package)
+or as a GIF (Pillow).
+
+Each beat is one picture. A video repeats it for as many frames as it lasts, at the film's
+frames per second; a GIF holds it that long instead, so it stays small. A GIF has one
+palette for the whole film (median cut over every shot, no dithering), and two frames that come
+out the same are one frame held for both: the same film gives the same GIF bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph.core.temporal import DateLike
+from graph.export.film import Film, make_film_request, plan
+from graph.export.film_sheet import Layout, drawn_all, layout, pictures
+
+# the codec and how hard it works: the default VP9 settings take minutes for a short film
+CODECS = {"mp4": ("libx264", ["-preset", "veryfast"]),
+          "webm": ("libvpx-vp9", ["-deadline", "realtime", "-cpu-used", "8", "-crf", "32",
+                                  "-b:v", "0"])}
+
+
+def encode(film: Film) -> bytes:
+    """The film in its request's format, as bytes."""
+    lay = layout(film)
+    if film.request.fmt == "gif":
+        return _gif(film, lay)
+    return _video(((image, beat.frames) for image, beat in pictures(film, lay)),
+                  film.request.fmt, film.request.fps)
+
+
+def _video(pictures, fmt: str, fps: int) -> bytes:
+    import imageio.v2 as imageio
+
+    with tempfile.TemporaryDirectory(prefix="orgs-film-") as folder:
+        path = Path(folder) / f"film.{fmt}"
+        # sizes are even already, so ffmpeg scales nothing; yuv420p plays everywhere
+        writer = imageio.get_writer(path, format="FFMPEG", mode="I", fps=fps,
+                                    codec=CODECS[fmt][0], macro_block_size=2,
+                                    pixelformat="yuv420p", ffmpeg_log_level="error",
+                                    output_params=[*CODECS[fmt][1], "-fflags", "+bitexact",
+                                                   "-map_metadata", "-1"])
+        try:
+            for image, frames in pictures:
+                for _ in range(frames):
+                    writer.append_data(image)
+        finally:
+            writer.close()
+        return path.read_bytes()
+
+
+def _gif(film: Film, lay: Layout) -> bytes:
+    """One palette for the whole film (from every shot and card), so what does not change
+    from one frame to the next keeps its colours and the GIF stores only what changed."""
+    from PIL import Image
+
+    drawn = drawn_all(film, lay)
+    sample = np.concatenate([image[::3, ::3].reshape(-1, 3) for image in drawn.values()])
+    palette = Image.fromarray(sample.reshape(-1, 1, 3)).quantize(
+        256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    frames: list[Image.Image] = []
+    durations: list[int] = []
+    for image, beat in pictures(film, lay, drawn):
+        frame = Image.fromarray(image).quantize(palette=palette, dither=Image.Dither.NONE)
+        duration = round(beat.frames * 100 / film.request.fps) * 10  # GIFs count 1/100 s
+        if frames and frame.tobytes() == frames[-1].tobytes():
+            durations[-1] += duration  # the same picture again: held longer
+            continue
+        frames.append(frame)
+        durations.append(duration)
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
+                   duration=durations, loop=0)
+    return buffer.getvalue()
+
+
+def render_film(graph: nx.MultiDiGraph, fmt: str, start: DateLike, end: DateLike,
+                **options: Any) -> bytes:
+    """The film of ``graph`` from ``start`` to ``end`` in format ``fmt`` (``mp4``, ``webm`` or
+    ``gif``), as bytes. ``options``: ``step`` (``stops``, ``month`` or ``year``), ``focus``
+    and ``depth``, ``kinds`` and ``types``, ``size`` (``a4`` or ``slide``), ``fps`` and
+    ``width`` in pixels. Raises ``FilmError`` for bad options, and for a selection too large for
+    the sheet with text of 7 pt or more."""
+    return encode(plan(graph, make_film_request(graph, fmt, start, end, **options)))
