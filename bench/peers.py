@@ -147,6 +147,7 @@ def neo4j(rows: Rows, dataset: Dataset, queries: list[tuple[str, str, dict]],
     replaced before each load and removed at the end (as ``python -m graph load --neo4j``
     replaces it)."""
     from loaders.stores import neo4j_store
+    from loaders.stores.records import dataset_key
     from loaders.stores.settings import neo4j_settings
 
     settings = neo4j_settings()
@@ -161,7 +162,7 @@ def neo4j(rows: Rows, dataset: Dataset, queries: list[tuple[str, str, dict]],
         rows.note(f"Neo4j at {settings.where} is not reachable ({type(exc).__name__}): its "
                   "figures are left out.")
         return
-    mark = dataset.area.name or dataset.path
+    mark = dataset_key(dataset)  # what a load marks this dataset's elements with
 
     def clear() -> None:
         with driver.session(database=settings.database) as session:
