@@ -227,7 +227,7 @@ with st.sidebar:
     st.download_button("Table (CSV)", organisations.to_csv(index=False), f"{name}.csv",
                        "text/csv", on_click="ignore")
     too_large = view.sheet_problem(graph, shown, current)
-    for fmt, (mime, extension, _) in SNAPSHOT_FORMATS.items():
+    for fmt, (mime, extension) in SNAPSHOT_FORMATS.items():
         if too_large and fmt in ("svg", "png"):
             st.caption(md(f"{fmt.upper()}: {too_large}"))
             continue

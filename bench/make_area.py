@@ -13,135 +13,27 @@ same bytes. Names are invented: the area says it is synthetic.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.core.dates import PartialDate  # noqa: E402
-
-MIN_SIZE = 60
-ICB_DAY = "2022-07-01"  # CCGs end, ICBs begin
-NHSI_DAY = "2016-04-01"
-
-KINDS = {
-    "Department": ("Government department", 0, "#393b79"),
-    "Regulator": ("Regulator", 0, "#d62728"),
-    "NationalBody": ("National NHS body", 0, "#9467bd"),
-    "RegionalTeam": ("NHS England regional or area team", 1, "#8c564b"),
-    "CCG": ("Clinical commissioning group", 2, "#1f77b4"),
-    "ICB": ("Integrated care board", 2, "#17becf"),
-    "SubICBLocation": ("Sub-ICB location", 3, "#aec7e8"),
-    "Partnership": ("Partnership", 2, "#bcbd22"),
-    "Council": ("Council", 3, "#7f7f7f"),
-    "Trust": ("NHS trust or foundation trust", 3, "#2ca02c"),
-    "Person": ("Person", 4, "#ff7f0e"),
-}
-TYPES = {"OVERSEES": "oversees", "COMMISSIONS": "commissions", "FUNDS": "funds",
-         "PART_OF": "part of", "MEMBER_OF": "member of", "HOLDS_ROLE": "holds role",
-         "LEADS": "leads", "MERGED_INTO": "merged into", "SUCCEEDED_BY": "succeeded by"}
-LINEAGE = {"MERGED_INTO", "SUCCEEDED_BY"}
-
-_STEMS = ["Ash", "Bram", "Calder", "Dun", "Elm", "Fen", "Glen", "Hart", "Iver", "Kings",
-          "Lang", "Mar", "Nor", "Oak", "Pen", "Red", "Stan", "Thorn", "Wick", "Yar", "Brock",
-          "Cray", "Hale", "Wold"]
-_ENDINGS = ["ford", "ley", "ton", "bury", "field", "wick", "ham", "mouth", "stead", "combe",
-            "dale", "minster", "worth", "caster"]
-_QUALIFIERS = ["", "North ", "South ", "East ", "West ", "Upper ", "Great "]
-_GIVEN = ["Alex", "Sam", "Priya", "Tom", "Aisha", "Gareth", "Helen", "Kwame", "Mei", "Owen",
-          "Rosa", "Tariq", "Yvonne", "Imran", "Claire", "David", "Fatima", "Joanna"]
-_FAMILY = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal",
-           "Jones", "Khan", "Lewis", "Morgan", "Nwosu", "Patel", "Roberts", "Singh", "Walker"]
-
-
-@dataclass
-class Org:
-    id: str
-    name: str
-    kind: str
-    valid_from: str | None = None
-    valid_to: str | None = None
-    former: list[tuple[str, str]] = field(default_factory=list)  # (name, valid_to)
-    ods_code: str | None = None
-    sources: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Area:
-    rng: random.Random
-    orgs: list[Org] = field(default_factory=list)
-    rels: list[dict] = field(default_factory=list)
-    sources: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    by_id: dict[str, Org] = field(default_factory=dict)
-    codes: set[str] = field(default_factory=set)
-    places: list[str] = field(default_factory=list)
-
-    def source(self, sid: str, title: str, published: str) -> str:
-        self.sources.append({"id": sid, "title": title, "publisher": "Synthetic Gazette",
-                             "published": published, "url": f"https://example.org/{sid}"})
-        return sid
-
-    def org(self, oid: str, name: str, kind: str, valid_from: str | None = None,
-            valid_to: str | None = None, sources: list[str] | None = None,
-            former: list[tuple[str, str]] | None = None, coded: bool = True) -> Org:
-        org = Org(oid, name, kind, valid_from, valid_to, former or [],
-                  self.ods_code() if coded else None, sources or [])
-        self.orgs.append(org)
-        self.by_id[oid] = org
-        return org
-
-    def ods_code(self) -> str:
-        while True:
-            code = self.rng.choice("ABCDEFGHJKLMNPQRTUVWXY") + "".join(
-                self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUVWXY") for _ in range(2))
-            if code not in self.codes:
-                self.codes.add(code)
-                return code
-
-    def place(self) -> str:
-        if not self.places:
-            raise RuntimeError("ran out of place names")
-        return self.places.pop()
-
-    def link(self, a: Org, rtype: str, b: Org, sources: list[str], *, start: str | None = None,
-             end: str | None = None, dated: bool = True, **extra: object) -> None:
-        """A relationship within both lifetimes (and ``start``..``end`` if given); a lineage
-        relationship is dated on the predecessor's end. Skipped when the lifetimes miss."""
-        if rtype in LINEAGE:
-            valid_from, valid_to = a.valid_to, None
-        else:
-            valid_from = _latest(a.valid_from, b.valid_from, start)
-            valid_to = _earliest(a.valid_to, b.valid_to, end)
-            if valid_from and valid_to and _day(valid_to) <= _day(valid_from):
-                return
-            if not dated and not start and not end:
-                valid_from = valid_to = None  # open ends: the lifetimes clip it
-        rel = {"from": a.id, "type": rtype, "to": b.id}
-        if valid_from:
-            rel["valid_from"] = valid_from
-        if valid_to:
-            rel["valid_to"] = valid_to
-        rel.update({k: v for k, v in extra.items() if v is not None})
-        rel["sources"] = sources
-        self.rels.append(rel)
-
-
-def _day(text: str) -> tuple:
-    return PartialDate.parse(text).start.timetuple()[:3]
-
-
-def _latest(*dates: str | None) -> str | None:
-    known = [d for d in dates if d]
-    return max(known, key=lambda d: (_day(d), len(d))) if known else None
-
-
-def _earliest(*dates: str | None) -> str | None:
-    known = [d for d in dates if d]
-    return min(known, key=_day) if known else None
+from bench.area_parts import (  # noqa: E402
+    ENDINGS,
+    FAMILY,
+    GIVEN,
+    ICB_DAY,
+    MIN_SIZE,
+    NHSI_DAY,
+    QUALIFIERS,
+    STEMS,
+    Area,
+    Org,
+    area_yaml,
+    day_of,
+    latest,
+)
 
 
 def _national(area: Area) -> dict[str, Org]:
@@ -277,7 +169,7 @@ def _system(area: Area, n: int, teams: list[Org], nat: dict,
                        day, sources=cite())
         for t in trusts[:2]:
             t.valid_to = day
-            t.former = [f for f in t.former if _day(f[1]) < _day(day)]
+            t.former = [f for f in t.former if day_of(f[1]) < day_of(day)]
             area.link(t, "MERGED_INTO", new, cite(), basis="Statutory transaction")
         trusts.append(new)
 
@@ -291,7 +183,7 @@ def _system(area: Area, n: int, teams: list[Org], nat: dict,
         area.link(c, "MEMBER_OF", partnership, [src[3]])
         for team in teams:
             area.link(c, "PART_OF", team, [nat_src[0]])
-        start = int(_latest(c.valid_from, "2013")[:4])
+        start = int(latest(c.valid_from, "2013")[:4])
         end = int((c.valid_to or "2025")[:4])
         for year in range(start, end):  # yearly allocations (financial years)
             area.link(nat["nhse"], "FUNDS", c, [nat_src[5]], start=f"{year}-04-01",
@@ -315,14 +207,14 @@ def _people(area: Area, count: int, posts: list[Org], start: int) -> None:
     rng = area.rng
     for i in range(count):
         post = posts[(i * 7919) % len(posts)]
-        name = f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
         person = area.org(f"person-{start + i:05d}", name, "Person", coded=False,
                           sources=post.sources[:1])
-        begin = _latest(post.valid_from, "2013-04-01")
+        begin = latest(post.valid_from, "2013-04-01")
         year = int(begin[:4]) + rng.randint(0, 3)
         day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         role = rng.choice(["Chief executive", "Chair", "Accountable officer"])
-        area.link(person, "HOLDS_ROLE", post, post.sources[:1], start=_latest(day, begin),
+        area.link(person, "HOLDS_ROLE", post, post.sources[:1], start=latest(day, begin),
                   role=role)
         if post.kind == "Partnership" or rng.random() < 0.3:
             area.link(person, "LEADS", rng.choice(posts), post.sources[:1], role="Senior responsible owner")
@@ -336,14 +228,14 @@ def make_area(size: int, seed: int = 1) -> str:
     while True:
         area = _build(size, seed, systems)
         if area is not None:
-            return _yaml(area, size, seed)
+            return area_yaml(area, size, seed)
         systems -= 1
 
 
 def _build(size: int, seed: int, systems: int) -> Area | None:
     rng = random.Random(seed)
     area = Area(rng)
-    area.places = [q + s + e for q in _QUALIFIERS for s in _STEMS for e in _ENDINGS]
+    area.places = [q + s + e for q in QUALIFIERS for s in STEMS for e in ENDINGS]
     rng.shuffle(area.places)
     area.places += [f"{p} {n}" for n in range(2, 2 + size // 100) for p in area.places[:400]]
     area.places.reverse()  # pop() takes from the shuffled front
@@ -360,63 +252,6 @@ def _build(size: int, seed: int, systems: int) -> Area | None:
         return None
     _people(area, people, posts, 0)
     return area
-
-
-def _scalar(value: object) -> str:
-    if isinstance(value, str) and _is_date(value):
-        return value
-    if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        PartialDate.parse(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _yaml(area: Area, size: int, seed: int) -> str:
-    out = ["# Synthetic benchmark data from bench/make_area.py: invented names, not real bodies.",
-           "format: 1",
-           f"area: {{name: {json.dumps(f'Synthetic area ({size:,} organisations, seed {seed})')}, "
-           f"description: {json.dumps('SYNTHETIC: generated for benchmarks; no real bodies')}}}",
-           "sources:"]
-    out += [f"  - {_scalar(s)}" for s in area.sources]
-    out.append("kinds:")
-    out += [f"  {k}: {{label: {json.dumps(label)}, tier: {tier}, colour: {json.dumps(colour)}}}"
-            for k, (label, tier, colour) in KINDS.items()]
-    out.append("relationship_types:")
-    out += [f"  {t}: {{label: {json.dumps(label)}" + (", lineage: true}" if t in LINEAGE else "}")
-            for t, label in TYPES.items()]
-    out.append("organisations:")
-    for o in area.orgs:
-        fields = [f"id: {o.id}", f"name: {json.dumps(o.name, ensure_ascii=False)}",
-                  f"kind: {o.kind}"]
-        fields += [f"{k}: {v}" for k, v in (("valid_from", o.valid_from),
-                                            ("valid_to", o.valid_to)) if v]
-        if o.former:
-            fields.append("former_names: [" + ", ".join(
-                f"{{name: {json.dumps(n)}, valid_to: {d}}}" for n, d in o.former) + "]")
-        if o.ods_code:
-            fields.append(f"ods_code: {json.dumps(o.ods_code)}")
-        fields.append(f"sources: [{', '.join(o.sources)}]")
-        out.append("  - {" + ", ".join(fields) + "}")
-    out.append("relationships:")
-    out += [f"  - {_scalar(r)}" for r in area.rels]
-    out.append("snapshots:")
-    out += [f"  - {_scalar(s)}" for s in (
-        {"date": "2013-04-01", "title": "The new system starts", "sources": ["national-0"]},
-        {"date": NHSI_DAY, "title": "NHS Improvement", "sources": ["national-1"]},
-        {"date": "2020-04", "title": "Partnerships renamed", "sources": ["national-3"]},
-        {"date": ICB_DAY, "title": "Integrated care boards", "sources": ["national-4"]})]
-    out.append("events:")
-    out += [f"  - {_scalar(e)}" for e in sorted(area.events, key=lambda e: _day(e["date"]))]
-    return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

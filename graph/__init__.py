@@ -11,18 +11,17 @@
 re-exports the core's time functions: ``from graph import at, build_graph, diff, lineage``.
 """
 
-from graph.core.temporal import (
-    Diff,
-    Lineage,
-    View,
-    apply_diff,
-    at,
-    build_graph,
-    diff,
-    lineage,
-    neighbourhood,
-    timeline,
-)
+from typing import Any
 
 __all__ = ["Diff", "Lineage", "View", "apply_diff", "at", "build_graph", "diff", "lineage",
            "neighbourhood", "timeline"]
+
+
+def __getattr__(name: str) -> Any:
+    # Looked up on first use, so importing one part of the package (the command line, the
+    # loaders) does not import networkx and numpy with the time functions.
+    if name in __all__:
+        from graph.core import temporal
+
+        return getattr(temporal, name)
+    raise AttributeError(f"module 'graph' has no attribute '{name}'")

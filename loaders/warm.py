@@ -2,8 +2,9 @@
 
 ``read_graph`` keys a cache file on the data file's content hash (and this code's cache
 version), so an edited file can never meet a stale graph: its hash is new. What the caller
-prepares before the graph is stored (the page and the CLI pass the drawing's layout) is kept
-with it. A cache file that cannot be read is ignored and replaced. The cache lives beside the
+prepares before the graph is stored (the page passes the drawing's layout) is kept with it and
+named in the key, so the page's laid-out graph and the command line's plain one (it draws
+nothing, and never imports matplotlib to measure labels) are cached apart. A cache file that cannot be read is ignored and replaced. The cache lives beside the
 embedded stores (``ORGS_CACHE_DIR``, default ``.cache/``); whoever can write there can run code
 as this tool (it is a pickle), like whoever can edit the code itself.
 """
@@ -16,12 +17,12 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from graph.core.temporal import build_graph
-from loaders import dataset as dataset_loader
 from loaders import yaml_read
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CACHE_VERSION = "3"  # bump when the model, the graph or what is prepared changes shape
 KEEP = 8  # cached graphs kept (the most recently used)
@@ -42,7 +43,9 @@ def read_graph(path: str | Path, prepare: Callable[[nx.MultiDiGraph], object] | 
     """
     raw = yaml_read.read_bytes(path)
     # the path as given is part of the key: it names the file in messages and source paths
-    key = hashlib.sha256(f"{CACHE_VERSION}\0{path}\0".encode() + raw).hexdigest()[:24]
+    prepared = f"{prepare.__module__}.{prepare.__qualname__}" if prepare else ""
+    key = hashlib.sha256(f"{CACHE_VERSION}\0{path}\0{prepared}\0".encode() + raw
+                         ).hexdigest()[:24]
     cached = cache_dir() / f"graph-{key}.pickle"
     try:
         with cached.open("rb") as handle, yaml_read.gc_paused():
@@ -51,6 +54,10 @@ def read_graph(path: str | Path, prepare: Callable[[nx.MultiDiGraph], object] | 
         return graph
     except Exception:  # missing, truncated, unreadable: read the file again
         pass
+    # a cold read: the validator and the graph's builder are imported only now
+    from graph.core.temporal import build_graph
+    from loaders import dataset as dataset_loader
+
     graph = build_graph(dataset_loader.load(path))
     if prepare is not None:
         prepare(graph)

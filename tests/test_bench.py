@@ -81,7 +81,7 @@ def test_quick_benchmark_prints_a_ratio_on_every_comparison_line() -> None:
     table = [line for line in run.stdout.splitlines() if line.startswith("| ")][2:]
     compared = [line for line in table if line.split("|")[4].strip()]  # a baseline is named
     measures = {line.split("|")[2].strip() for line in compared}
-    assert {"validate", "at(date), new epoch", "embedded load", "layout, cached",
+    assert {"validate", "at(date), new date", "embedded load", "layout, cached",
             "slider move (page view)", "peak memory"} <= measures
     assert all("ratio " in line for line in compared)
     assert {line.split("|")[1].strip() for line in table} >= {"1,000 synthetic"}

@@ -17,10 +17,11 @@ from stores_under_test import same_model
 
 from loaders import dataset as dataset_loader
 from loaders.query.run import run_embedded
-from loaders.stores import embedded
+from loaders.stores import embedded, embedded_write
 from loaders.stores.records import StoreError
 
 DATA = Path(__file__).parent / "data"
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "orgs.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,33 @@ def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("ORGS_CACHE_DIR", str(folder))
     return folder
+
+
+def _same_model(loaded, back) -> None:
+    assert back.organisations == loaded.organisations
+    assert back.relationships == tuple(sorted(loaded.relationships, key=lambda r: r.id))
+    assert back.sources == loaded.sources
+    assert back.events == loaded.events
+
+
+@pytest.mark.parametrize("copy_min_rows", [10 ** 9, 20, 0])  # all created, mixed, all COPY'd
+def test_the_bundled_file_reads_back_whole_whichever_way_each_group_is_written(
+        tmp_path, monkeypatch, copy_min_rows):
+    loaded = dataset_loader.load(BUNDLED)
+    monkeypatch.setattr(embedded_write, "COPY_MIN_ROWS", copy_min_rows)
+    monkeypatch.setattr(embedded_write, "NODE_COPIES_PER_OPEN", 2)  # reopened on the way
+    monkeypatch.setattr(embedded_write, "GROUPS_PER_CHECKPOINT", 7)
+    copied, copy = [], embedded_write._copy
+    monkeypatch.setattr(embedded_write, "_copy",
+                        lambda writer, table, *rest: (copied.append(table), copy(writer, table, *rest)))
+    counts = embedded.build(loaded, tmp_path / "bundled.lbug")
+    _same_model(loaded, embedded.read_back(tmp_path / "bundled.lbug"))
+    records = embedded.graph_records(loaded)
+    sizes = [len(rows) for rows in records.nodes.values() if rows]
+    sizes += [len(edges.rows) for edges in records.edges]
+    assert len(copied) == sum(size >= copy_min_rows for size in sizes)
+    assert (counts["organisations"], counts["relationships"]) == (
+        len(loaded.organisations), len(loaded.relationships))
 
 
 def test_partial_dates_keep_their_precision_as_a_date_and_a_precision_column():

@@ -374,7 +374,7 @@ def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
 
 def test_mime_types_extensions_and_download_names(mini):
     assert FORMATS["svg"][0] == "image/svg+xml" and FORMATS["png"][1] == ".png"
-    assert {extension for _, extension, _ in FORMATS.values()} == {
+    assert {extension for _, extension in FORMATS.values()} == {
         ".svg", ".png", ".html", ".json", ".gexf", ".graphml"}
     assert file_name(mini, "svg", "2021-04", focus="ccg-all") == "testshire-2021-04-01-ccg-all.svg"
     assert file_name(mini, "gexf", "2021-04-01", diff_from="2020") == (

@@ -1,19 +1,23 @@
-"""What every command shares: the data file, one-line usage errors, dates and JSON output."""
+"""What every command shares: the data file, one-line usage errors, dates and JSON output.
+
+Command modules import their heavy libraries (networkx, the stores, matplotlib) inside the
+command that uses them, so ``python -m graph --help`` and a command that draws nothing start
+quickly and never load matplotlib.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from graph.core import temporal
 from graph.core.dates import DateError, PartialDate
-from graph.core.model import Dataset
-from graph.drawing.layout import layout
-from loaders import dataset as dataset_loader
-from loaders import warm
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.core.model import Dataset
 
 
 class UsageError(Exception):
@@ -22,16 +26,25 @@ class UsageError(Exception):
 
 def data_path(args: argparse.Namespace) -> Path:
     """The data file of a command: ``--data``, else ``$ORGS_DATA``, else the bundled file."""
-    return Path(args.data) if args.data else dataset_loader.default_path()
+    if args.data:
+        return Path(args.data)
+    from loaders import dataset as dataset_loader
+
+    return dataset_loader.default_path()
 
 
 def load_graph(args: argparse.Namespace) -> nx.MultiDiGraph:
-    """The all-time graph of the command's data file, laid out; from the warm cache when the
-    file is unchanged (``loaders.warm``)."""
-    return warm.read_graph(data_path(args), prepare=layout)
+    """The all-time graph of the command's data file, from the warm cache when the file is
+    unchanged (``loaders.warm``). Not laid out: no command draws it (a snapshot draws a graph
+    of its own, on its sheet)."""
+    from loaders import warm
+
+    return warm.read_graph(data_path(args))
 
 
 def load_data(args: argparse.Namespace) -> Dataset:
+    from graph.core import temporal
+
     return temporal.dataset_of(load_graph(args))
 
 

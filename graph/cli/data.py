@@ -15,9 +15,6 @@ from graph.cli.common import (
     print_json,
     resolve,
 )
-from graph.core import describe, serialize, temporal
-from loaders import dataset as dataset_loader
-from loaders.schema import json_schema
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -46,6 +43,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from loaders import dataset as dataset_loader
+
     files = args.files or [data_path(args)]
     status = 0
     for file in files:
@@ -63,6 +62,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from graph.core import describe, serialize, temporal
+
     graph = load_graph(args)
     dataset = temporal.dataset_of(graph)
     a, b = date_argument(args.date_a), date_argument(args.date_b)
@@ -75,6 +76,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
+    from graph.core import describe, serialize, temporal
+
     graph = load_graph(args)
     org_id = resolve(temporal.dataset_of(graph), args.organisation)
     if args.format == "json":
@@ -85,6 +88,8 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
+    from graph.core import serialize, temporal
+
     events = temporal.timeline(load_data(args))
     if args.format == "json":
         print_json([serialize.event_json(e) for e in events])
@@ -96,5 +101,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from loaders.schema import json_schema
+
     print_json(json_schema())
     return 0

@@ -8,10 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from graph.cli.common import UsageError
-from loaders import merge
-from loaders.ods import build as ods
-from loaders.ods import read as ods_read
-from loaders.yaml_write import write_yaml
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -41,6 +37,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_import_ods(args: argparse.Namespace) -> int:
+    from loaders.ods import build as ods
+    from loaders.ods import read as ods_read
+
     if not args.ods_dir.is_dir():
         raise UsageError(f"--ods-dir {args.ods_dir} is not a folder (give the folder holding "
                      "eccg.csv, etr.csv, eauth.csv, succ.csv)")
@@ -75,6 +74,8 @@ def cmd_import_ods(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from loaders import merge
+
     result = merge.merge(args.first, args.second, args.output.parent)
     for conflict in result.conflicts:
         print(conflict, file=sys.stderr)
@@ -98,6 +99,8 @@ def _count_types(doc: dict) -> str:
 
 
 def _write_checked(document: dict, output: Path) -> int:
+    from loaders.yaml_write import write_yaml
+
     problems = write_yaml(document, output)
     for problem in problems:
         print(problem, file=sys.stderr)

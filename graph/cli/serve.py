@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from graph.cli.common import data_path
-from loaders import dataset as dataset_loader
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -23,6 +22,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from loaders import dataset as dataset_loader
+
     data = data_path(args).resolve()
     dataset_loader.load(data)  # refuse to start on a broken file
     env = {**os.environ, "ORGS_DATA": str(data)}

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from graph.cli.common import UsageError, load_data
-from graph.core import temporal
-from graph.export.request import DPI_RANGE, SIZES, SnapshotError
-from graph.export.snapshot import FORMATS, render_snapshot
+from graph.export.options import DPI_RANGE, FORMATS, SIZES, SnapshotError
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,6 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    from graph.core import temporal
+    from graph.export.snapshot import render_snapshot
+
     fmt = args.format or _format_from(args.output)
     if args.file:
         args.data = args.file
@@ -59,7 +60,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def _format_from(output: str) -> str:
     suffix = Path(output).suffix.lower()
-    for fmt, (_mime, extension, _module) in FORMATS.items():
+    for fmt, (_mime, extension) in FORMATS.items():
         if suffix == extension:
             return fmt
     raise UsageError(f"cannot tell the format from '{output}' "

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from typing import Any
 
 from graph.cli.common import UsageError, load_data, print_json
-from graph.core.sources import source_impact, withdrawal
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -25,6 +24,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from graph.core.sources import source_impact
+
     rows = source_impact(load_data(args))
     if args.format == "json":
         print_json([asdict(r) for r in rows])
@@ -38,6 +39,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_source(args: argparse.Namespace) -> int:
+    from graph.core.sources import withdrawal
+
     dataset = load_data(args)
     if args.source not in dataset.sources:
         raise UsageError(f"no source '{args.source}' in {dataset.path} "

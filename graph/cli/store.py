@@ -9,15 +9,9 @@ import json
 import sys
 from typing import Any
 
-from tqdm import tqdm
-
 from graph.cli.common import UsageError, data_path, date_argument
-from loaders import dataset as dataset_loader
+from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.result import QueryError, QueryResult, cell_text
-from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
-from loaders.query.saved import saved_query
-from loaders.stores import embedded
-from loaders.stores.records import StoreError, dataset_key
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -46,6 +40,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from loaders import dataset as dataset_loader
+    from loaders.stores import embedded
+    from loaders.stores.records import StoreError, dataset_key
+
     path = args.file or data_path(args)
     dataset = dataset_loader.load(path)
     records = embedded.graph_records(dataset)
@@ -75,6 +75,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from loaders import dataset as dataset_loader
+    from loaders.query.run import run_query
+    from loaders.query.saved import saved_query
+    from loaders.stores.records import StoreError
+
     cypher, params = args.cypher, {}
     at = date_argument(args.at) if args.at is not None else None
     if args.saved:

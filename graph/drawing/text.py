@@ -8,9 +8,10 @@ same unit as the font size (1 em = ``size``).
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from matplotlib import font_manager
-from matplotlib.ft2font import FT2Font
+if TYPE_CHECKING:
+    from matplotlib.ft2font import FT2Font
 
 FACE = "DejaVu Sans"
 CSS_FACE = "DejaVu Sans, Verdana, Arial, sans-serif"  # the browser's stack, widest first
@@ -21,6 +22,10 @@ _REFERENCE_SIZE = 100.0
 
 @cache
 def _font() -> FT2Font:
+    # imported on the first measure: matplotlib takes 0.2 s and writes its font cache
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
     font = FT2Font(font_manager.findfont(FACE))
     font.set_size(_REFERENCE_SIZE, 72)
     return font

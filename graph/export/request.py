@@ -15,18 +15,7 @@ from graph.core.temporal import DateLike, dataset_of, exists
 from graph.drawing.geometry import Drawing
 from graph.drawing.picture import drawing
 from graph.drawing.scene import MAX_NODES, Scene, scene
-
-DPI_RANGE = (30, 1200)
-# sheet sizes for SVG and PNG, in millimetres (width, height), with their names in words
-SIZES: dict[str, tuple[float, float, str]] = {
-    "a4": (297.0, 210.0, "A4 landscape"),
-    "a4-portrait": (210.0, 297.0, "A4 portrait"),
-    "slide": (338.7, 190.5, "16:9 slide"),
-}
-
-
-class SnapshotError(ValueError):
-    """A snapshot asked for with bad options: one line saying what to change."""
+from graph.export.options import DPI_RANGE, SIZES, SnapshotError
 
 
 @dataclass(frozen=True)

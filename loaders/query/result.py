@@ -79,10 +79,13 @@ class Elements:
             if "_NODES" in value and "_RELS" in value:
                 return {"nodes": [self.embedded(n) for n in value["_NODES"]],
                         "relationships": [self.embedded(r) for r in value["_RELS"]]}
+            # an element met again (paths share their nodes) is the one converted before
             if "_SRC" in value and "_LABEL" in value:
-                return self._keep_relationship(_relationship(value["_LABEL"], value))
+                seen = self.relationships.get(str(value.get("id", "")))
+                return seen or self._keep_relationship(_relationship(value["_LABEL"], value))
             if "_ID" in value and "_LABEL" in value:
-                return self._keep_node(_node(str(value.get("id")), value["_LABEL"], value))
+                seen = self.nodes.get(str(value.get("id")))
+                return seen or self._keep_node(_node(str(value.get("id")), value["_LABEL"], value))
             return {k: self.embedded(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.embedded(v) for v in value]

@@ -22,14 +22,13 @@ import ladybug
 from graph.core.temporal import DateLike
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
+from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.result import Elements, QueryError, QueryResult
 from loaders.query.tokens import database_syntax_error
 from loaders.stores import embedded
 from loaders.stores.as_at import ensure_store_as_at
 from loaders.stores.records import StoreError
 
-DEFAULT_TIMEOUT_S = 10.0
-DEFAULT_ROW_CAP = 5000
 _ATTEMPTS = 5  # a reload may replace the store between finding it and opening it
 
 

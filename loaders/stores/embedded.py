@@ -14,15 +14,15 @@ import os
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import ladybug
-import pyarrow as pa
 
 from graph.core.model import Dataset
 from loaders import dataset as dataset_loader
+from loaders.stores.embedded_write import MAX_DB_SIZE, Progress, write
 from loaders.stores.records import (
     CITES,
     EVENT,
@@ -43,10 +43,6 @@ MAX_OPEN_STORES = 4  # read handles kept open; each holds a file and reserves ad
 # these present every read-only open fails ("checkpoint recovery is pending").
 LEFTOVERS = (".wal", ".shadow")
 _READER_POOL = 128 * 1024 * 1024
-_WRITER_POOL = 256 * 1024 * 1024
-_MAX_DB_SIZE = 1 << 34  # bounds the address space each open handle reserves
-_ARROW = {"STRING": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
-          "STRING[]": pa.list_(pa.string())}
 
 
 class StoreGone(StoreError):
@@ -66,9 +62,6 @@ def store_path(dataset_path: str | Path, content_hash: str) -> Path:
 def file_hash(path: str | Path) -> str:
     """The content hash ``loaders.dataset`` gives a file, without parsing it."""
     return dataset_loader.content_hash(Path(path).read_bytes())
-
-
-Progress = Callable[[str, int], None]  # (what was loaded, how many rows)
 
 
 def build(dataset: Dataset, target: Path | None = None,
@@ -98,16 +91,7 @@ def _write(records: GraphRecords, target: Path, progress: Progress | None) -> No
     _remove_abandoned_builds(target.parent)
     building = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.building")
     try:
-        database = ladybug.Database(str(building), buffer_pool_size=_WRITER_POOL,
-                                    max_db_size=_MAX_DB_SIZE)
-        connection = ladybug.Connection(database)
-        # Each COPY commits on its own: one transaction around them all was 0.6 s faster at
-        # 10,000 organisations but held ~430 MB more until the commit (bench/run.py).
-        _create_tables(connection, records)
-        _copy_rows(connection, records, progress)
-        connection.execute("CHECKPOINT")  # everything in the main file: no .wal to lose
-        connection.close()
-        database.close()
+        write(records, building, progress)  # checkpointed and closed: no .wal to lose
         for suffix in LEFTOVERS:  # would make the new file fail to open (see LEFTOVERS)
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(building, target)
@@ -115,53 +99,6 @@ def _write(records: GraphRecords, target: Path, progress: Progress | None) -> No
         for leftover in building.parent.glob(building.name + "*"):
             leftover.unlink(missing_ok=True)
         raise
-
-
-def _create_tables(connection: ladybug.Connection, records: GraphRecords) -> None:
-    for label, columns in records.node_columns.items():
-        body = ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
-        connection.execute(f"CREATE NODE TABLE {quote_identifier(label)}"
-                           f"({body}, PRIMARY KEY (`id`))")
-    pairs: dict[str, list[tuple[str, str]]] = {t: [] for t in records.edge_columns}
-    for edges in records.edges:
-        pairs[edges.type].append((edges.from_label, edges.to_label))
-    first_kind = next(iter(k for k in records.node_columns if k not in (SOURCE, EVENT)), SOURCE)
-    for rtype, columns in records.edge_columns.items():
-        # An unused type still gets a table, so queries naming it return no rows, not an error.
-        ends = pairs[rtype] or [(first_kind, first_kind)]
-        sides = ", ".join(f"FROM {quote_identifier(a)} TO {quote_identifier(b)}" for a, b in ends)
-        body = ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
-        connection.execute(f"CREATE REL TABLE {quote_identifier(rtype)}({sides}, {body})")
-
-
-def _arrow(rows: list[dict[str, Any]], columns: dict[str, str],
-           ends: tuple[str, ...] = ()) -> pa.Table:
-    names = [*ends, *columns]
-    types = [pa.string()] * len(ends) + [_ARROW[columns[c]] for c in columns]
-    return pa.table({name: pa.array([row[name] for row in rows], type=kind)
-                     for name, kind in zip(names, types, strict=True)})
-
-
-def _copy_rows(connection: ladybug.Connection, records: GraphRecords,
-               progress: Progress | None) -> None:
-    # COPY FROM reads a Python variable by name: the table is bound to a local called ``rows``.
-    for label, node_rows in records.nodes.items():
-        if node_rows:
-            rows = _arrow(node_rows, records.node_columns[label])  # noqa: F841 (read by COPY)
-            connection.execute(f"COPY {quote_identifier(label)} FROM rows")
-        if progress:
-            progress(label, len(node_rows))
-    for edges in records.edges:
-        rows = _arrow(edges.rows, records.edge_columns[edges.type], ("from", "to"))  # noqa: F841
-        connection.execute(f"COPY {quote_identifier(edges.type)} FROM rows "
-                           f"(from='{_plain(edges.from_label)}', to='{_plain(edges.to_label)}')")
-        if progress:
-            progress(edges.type, len(edges.rows))
-
-
-def _plain(label: str) -> str:
-    quote_identifier(label)
-    return label
 
 
 def _remove_abandoned_builds(folder: Path) -> None:
@@ -264,7 +201,7 @@ def open_read_only(path: str | Path) -> ladybug.Database:
             return cached[1]
         try:
             database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
-                                        max_db_size=_MAX_DB_SIZE)
+                                        max_db_size=MAX_DB_SIZE)
         except RuntimeError as exc:
             if not os.path.exists(path):
                 raise StoreGone(f"{path}: no store there (run: python -m graph load)") from None
