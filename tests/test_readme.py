@@ -1,0 +1,46 @@
+"""The README's promises point to tests: every test it names exists, in the file it names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# `tests/test_x.py::test_y`, `test_x.py::test_y`, and `::test_z` (in the file named before it)
+NAMED = re.compile(r"(?:(?:tests/)?(test_\w+\.py))?::(test_\w+)|(?:tests/)?(test_\w+\.py)")
+
+
+def named_tests(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+    files: set[str] = set()
+    tests: set[tuple[str, str]] = set()
+    current = None
+    for file, test, alone in NAMED.findall(text):
+        if alone:
+            current = alone
+            files.add(alone)
+        elif test:
+            current = file or current
+            assert current, f"'::{test}' with no test file named before it"
+            files.add(current)
+            tests.add((current, test))
+    return files, tests
+
+
+def test_the_pattern_reads_files_tests_and_continuations():
+    files, tests = named_tests("`tests/test_a.py::test_one`, `::test_two`; test_b.py and "
+                               "`test_c.py::test_three`")
+    assert files == {"test_a.py", "test_b.py", "test_c.py"}
+    assert tests == {("test_a.py", "test_one"), ("test_a.py", "test_two"),
+                     ("test_c.py", "test_three")}
+
+
+def test_every_test_the_readme_names_exists():
+    files, tests = named_tests((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(tests) > 50  # the Safety list and the store sections name many
+    missing_files = sorted(f for f in files if not (ROOT / "tests" / f).is_file())
+    assert not missing_files
+    missing = sorted(f"{file}::{test}" for file, test in tests
+                     if not re.search(rf"^(?:async )?def {test}\(",
+                                      (ROOT / "tests" / file).read_text(encoding="utf-8"),
+                                      re.MULTILINE))
+    assert not missing
