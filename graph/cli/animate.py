@@ -9,7 +9,6 @@ from typing import Any
 
 from graph.cli.common import UsageError, load_data
 from graph.cli.snapshot import _list
-from graph.core import temporal
 
 # kept in step with graph.export.film (imported only when the command runs: it brings in
 # matplotlib and imageio, which the CLI's other commands do without)
@@ -47,6 +46,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
     if fmt is None:
         raise UsageError(f"cannot tell the film's format from '{args.output}' "
                          f"(end it with {', '.join(EXTENSIONS)})")
+    from graph.core import temporal  # networkx and numpy: only when a film is made
     from graph.export.film import FilmError
     from graph.export.film_write import render_film
 

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ladybug
 
-from graph.core.temporal import DateLike
 from loaders.dataset import default_path
 from loaders.query.guard import check_read_only
 from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.result import Elements, QueryError, QueryResult
 from loaders.query.tokens import database_syntax_error
 from loaders.stores import embedded
-from loaders.stores.as_at import ensure_store_as_at
 from loaders.stores.records import StoreError
+
+if TYPE_CHECKING:
+    from graph.core.temporal import DateLike
 
 _ATTEMPTS = 5  # a reload may replace the store between finding it and opening it
 
@@ -57,6 +58,8 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
                                     row_cap=row_cap, driver=driver, settings=settings)
     if dataset_path is None:
         dataset_path = default_path()
+    if at is not None:  # the time model (networkx, numpy) only for a query as at a date
+        from loaders.stores.as_at import ensure_store_as_at
     for _ in range(_ATTEMPTS):
         try:
             store = (embedded.ensure_store(dataset_path) if at is None
