@@ -39,17 +39,27 @@ def wait_for_heading(page, text: str) -> None:
         "(text) => document.querySelector('.st-key-when h3')?.innerText === text", arg=text)
 
 
+def wait_until_idle(page) -> None:
+    """Until Streamlit has finished the run: a key pressed while a run is still drawing the
+    page can be lost on a busy machine, which a person waiting for the graph would not do."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'")
+
+
 def test_the_slider_reaches_the_2021_merger_in_four_key_presses(reader):
     with serve(BUNDLED) as url:
         page = reader(url)
         assert heading(page) == "1 October 2025"  # the latest named snapshot
         page.locator(".timebar[data-ticks]").wait_for()  # PageUp/PageDown are its keys
+        wait_until_idle(page)
         page.locator(".st-key-date input[type=range]").focus()
         presses = [("PageDown", "1 April 2023"), ("PageDown", "1 October 2021"),
                    ("ArrowLeft", "30 September 2021"), ("ArrowLeft", "1 April 2021")]
         for key, landed in presses:
             page.keyboard.press(key)  # the slider keeps the focus across the rerun
             wait_for_heading(page, landed)
+            wait_until_idle(page)
             assert page.evaluate("document.activeElement.type") == "range"
         assert len(presses) <= 5
         when = page.locator(".st-key-when").inner_text()
