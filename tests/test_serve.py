@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from loaders.stores import embedded
+
 ROOT = Path(__file__).parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 
@@ -40,7 +42,8 @@ def _other_addresses() -> list[str]:
     return sorted(a for a in found if not a.startswith("127."))
 
 
-def test_serve_binds_to_loopback_only_and_stops_on_sigterm() -> None:
+def test_serve_binds_to_loopback_only_and_stops_on_sigterm(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path))
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "graph", "serve", "--data", str(MINI), "--port", str(port),
@@ -56,6 +59,8 @@ def test_serve_binds_to_loopback_only_and_stops_on_sigterm() -> None:
             except OSError:
                 assert time.monotonic() < deadline, "the page did not start"
                 time.sleep(0.3)
+        # the store was built before the page opened: the first query does not wait for it
+        assert embedded.opens(embedded.store_path(MINI.resolve(), embedded.file_hash(MINI)))
         for address in _other_addresses():
             with pytest.raises(OSError), socket.create_connection((address, port), timeout=2):
                 pass

@@ -23,9 +23,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from loaders import dataset as dataset_loader
+    from loaders.stores import embedded
+    from loaders.stores.records import StoreError
 
     data = data_path(args).resolve()
     dataset_loader.load(data)  # refuse to start on a broken file
+    try:  # built now, so the page's first query does not wait for it (about 1 s on BLMK)
+        embedded.ensure_store(data)
+    except StoreError as exc:  # the page still opens; its console says the same line
+        print(f"warning: {exc}", file=sys.stderr)
     env = {**os.environ, "ORGS_DATA": str(data)}
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.address", args.address, "--server.port", str(args.port),
