@@ -96,6 +96,7 @@ def page_of(browser):
         page.goto(url)
         page.locator(".org-graph[data-nodes]").wait_for(timeout=30_000)
         page.locator(".org-graph canvas").wait_for()
+        settle(page, pause_ms=0)  # what a test measures first is the page as it will stay
         pages.append(page)
         return page
 
@@ -171,6 +172,16 @@ def graph_top(page) -> float:
     return page.locator(".org-graph").bounding_box()["y"]
 
 
+def settle(page, pause_ms: int = 300) -> None:
+    """Until the page's web fonts have loaded and Streamlit has finished its run: on a busy
+    machine the first paint may still use a fallback font of another line height."""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'")
+    page.wait_for_timeout(pause_ms)
+
+
 def scroll_to_graph(page) -> None:
     """Scroll the page (the wheel over the graph scrolls it) so the graph's top is at the top."""
     box = page.locator(".org-graph").bounding_box()
@@ -230,6 +241,7 @@ def test_nothing_above_the_graph_moves_between_dates(page_of):
     assert following[0].snapshot is not None
     with serve(data) as url:
         page = page_of(f"{url}/?date={stops[start].day.isoformat()}")
+        settle(page)  # the first paint on a busy machine may precede the web fonts
         tops = [graph_top(page)]
         slider = page.locator(".st-key-date input[type=range]")
         for stop in following:
