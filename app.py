@@ -194,8 +194,7 @@ with side_column, st.container(key="side-panel"):
         for number, event in enumerate(events.event_rows(dataset)):
             if st.button(md(f"{event.when} · {event.title}"), key=f"event-{number}",
                          help=md(event.organisations) or None, type="tertiary"):
-                st.session_state.goto = event.day.isoformat()
-                st.session_state.playing = False
+                state.go_to(st.session_state, event.day)
                 st.rerun()
 
     with tabs["Sources"]:

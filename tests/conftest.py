@@ -1,4 +1,4 @@
-"""Shared fixtures: one headless Chromium (Debian's, driven by PyPI playwright) per test run, and
+"""Shared fixtures: the page under AppTest, one headless Chromium (Debian's, driven by PyPI playwright) per test run, and
 the stores (the embedded one and a Neo4j server) for the store tests."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium tries to reach Google at start-up.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -77,3 +79,13 @@ def store(request, tmp_path, monkeypatch):
     if request.param == "embedded":
         return EmbeddedStore(tmp_path / "cache")
     return Neo4jStore(*request.getfixturevalue("neo4j_db"))
+
+
+@pytest.fixture
+def app(monkeypatch, tmp_path):
+    """The page on mini.yaml, with the embedded store built in a temporary folder."""
+    monkeypatch.setenv("ORGS_DATA", str(ROOT / "tests" / "data" / "mini.yaml"))
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)  # a busy machine

@@ -12,16 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
 
-@pytest.fixture
-def app(monkeypatch, tmp_path):
-    """The page on mini.yaml, with the embedded store built in a temporary folder."""
-    monkeypatch.setenv("ORGS_DATA", str(DATA / "mini.yaml"))
-    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-
-
 def plain(markdown: str) -> str:
     """Markdown escaped by ``graph.page.md`` back to the text the reader sees."""
     return re.sub(r"\\(.)", r"\1", markdown)

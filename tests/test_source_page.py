@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
+from test_app import plain
 
 from graph import build_graph
 from graph.core.sources import withdrawal
@@ -24,19 +24,6 @@ from loaders.dataset import load
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
-
-
-@pytest.fixture
-def app(monkeypatch, tmp_path):
-    monkeypatch.setenv("ORGS_DATA", str(MINI))
-    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-
-
-def plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def listed(at: AppTest, heading: str) -> list[str]:

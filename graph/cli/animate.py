@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from graph.cli.common import UsageError, load_data
+from graph.cli.common import UsageError, load_data, write_output
 from graph.cli.snapshot import _list
+from graph.export.options import FILM_FORMATS, FILM_SIZES, FILM_STEPS
 
-# kept in step with graph.export.film (imported only when the command runs: it brings in
-# matplotlib and imageio, which the CLI's other commands do without)
-STEPS = ("stops", "month", "year")
-SIZES = ("a4", "slide")
-EXTENSIONS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif"}
+# by suffix: the film's format
+EXTENSIONS = {extension: fmt for fmt, (_mime, extension) in FILM_FORMATS.items()}
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,7 +20,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", required=True,
                    help="the first day: YYYY-MM-DD, YYYY-MM or YYYY")
     p.add_argument("--to", dest="end", required=True, help="the last day (after --from)")
-    p.add_argument("--step", choices=STEPS, default="stops",
+    p.add_argument("--step", choices=FILM_STEPS, default="stops",
                    help="a shot on every day the story names (stops, the default), or on the "
                         "first of every month or year")
     p.add_argument("--focus", help="an organisation id or ODS code: it and its neighbours, on "
@@ -31,7 +28,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--depth", type=int, default=1, help="relationships from --focus (default 1)")
     p.add_argument("--kinds", help="comma-separated kinds to keep, e.g. CCG,Trust")
     p.add_argument("--types", help="comma-separated relationship types to keep, e.g. OVERSEES")
-    p.add_argument("--size", choices=SIZES, default="a4",
+    p.add_argument("--size", choices=FILM_SIZES, default="a4",
                    help="the frame's shape: a4 landscape (default) or slide (16:9)")
     p.add_argument("--fps", type=int, default=10, help="frames per second, 1-30 (default 10)")
     p.add_argument("--width", type=int, default=1280,
@@ -58,10 +55,5 @@ def cmd_animate(args: argparse.Namespace) -> int:
                               width=args.width)
     except FilmError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        Path(args.output).write_bytes(content)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror} "
-                         f"(check the folder exists and is writable)") from None
-    print(f"wrote {args.output} ({fmt}, {len(content):,} bytes)", file=sys.stderr)
+    write_output(args.output, content, fmt)
     return 0

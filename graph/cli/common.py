@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,3 +68,13 @@ def date_argument(text: str) -> str:
 
 def print_json(value: object) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def write_output(output: str, content: bytes, fmt: str) -> None:
+    """Write a made file (a snapshot, a film) and say so on stderr, or one line if it cannot."""
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror} "
+                         f"(check the folder exists and is writable)") from None
+    print(f"wrote {output} ({fmt}, {len(content):,} bytes)", file=sys.stderr)

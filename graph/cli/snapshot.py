@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph.cli.common import UsageError, load_data
+from graph.cli.common import UsageError, load_data, write_output
 from graph.export.options import DPI_RANGE, FORMATS, SIZES, SnapshotError
 
 
@@ -49,12 +49,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.buffer.write(content)
         return 0
-    try:
-        Path(args.output).write_bytes(content)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror} "
-                         f"(check the folder exists and is writable)") from None
-    print(f"wrote {args.output} ({fmt}, {len(content):,} bytes)", file=sys.stderr)
+    write_output(args.output, content, fmt)
     return 0
 
 

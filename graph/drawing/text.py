@@ -43,7 +43,7 @@ def _advance(char: str) -> float:
 
 def width(text: str, size: float) -> float:
     """The width of ``text`` at font ``size`` (kerning ignored: a little wider, never less)."""
-    return sum(_advance(c) for c in text) * size
+    return sum(map(_advance, text)) * size
 
 
 def wrap(text: str, max_width: float, size: float) -> list[str]:
@@ -66,7 +66,7 @@ def wrap(text: str, max_width: float, size: float) -> list[str]:
 def shorten(text: str, max_width: float, size: float) -> str:
     """``text`` cut to fit ``max_width``, ending in "…" when cut."""
     text = " ".join(text.split())
-    if width(text, size) <= max_width:
+    if _fitting(text, max_width, size) == len(text):  # stops measuring where it would be cut
         return text
     cut = _fitting(text, max_width - width(ELLIPSIS, size), size)
     return text[:cut].rstrip(" ,;:(") + ELLIPSIS

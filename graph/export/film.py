@@ -32,6 +32,8 @@ from graph.drawing.scene import Scene
 from graph.drawing.stage import stage_grid
 from graph.drawing.text import LINE_HEIGHT
 from graph.export.image import PT_PER_MM
+from graph.export.options import FILM_FORMATS, FILM_SIZES
+from graph.export.options import FILM_STEPS as STEPS
 from graph.export.request import (
     SIZES,
     Caption,
@@ -44,10 +46,6 @@ from graph.export.request import (
 from graph.export.snapshot import file_name as snapshot_name
 
 # format -> (MIME type, file extension)
-FILM_FORMATS: dict[str, tuple[str, str]] = {
-    "mp4": ("video/mp4", ".mp4"), "webm": ("video/webm", ".webm"), "gif": ("image/gif", ".gif")}
-STEPS = ("stops", "month", "year")
-FILM_SIZES = ("a4", "slide")
 FPS_RANGE = (1, 30)
 WIDTH_RANGE = (320, 3840)
 HOLD_SECONDS = 1.5  # each day, as the page's play button steps

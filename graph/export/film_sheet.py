@@ -41,8 +41,10 @@ from graph.export.image import (
     TEXT_PT,
     Sheet,
     draw_graph,
+    draw_nothing,
     flow,
     legend_entries,
+    paint_legend,
 )
 from graph.export.request import SIZES, type_sources
 
@@ -181,17 +183,10 @@ def _shot(sheet: Sheet, film: Film, lay: Layout, shot: Shot) -> None:
     draw_graph(sheet, shot.drawing, lay.left, lay.top, lay.scale,
                dict.fromkeys(shot.highlight, HIGHLIGHT))
     if not shot.drawing.nodes:
-        sheet.text(sheet.width / 2, lay.top + 40, "Nothing in force on this date for this "
-                   "selection.", 10.0, ha="center", color="#555")
-    y = lay.footer_top
+        draw_nothing(sheet, lay.top + 40)
     entries = _legend(shot)
-    for line in flow([w for w, _ in entries], inner * FLOW_SLACK):
-        x = MARGIN_PT
-        for index in line:
-            entry_width, paint = entries[index]
-            paint(sheet, x, y)
-            x += entry_width
-        y += TEXT_PT * LINE_HEIGHT
+    y = paint_legend(sheet, entries, flow([w for w, _ in entries], inner * FLOW_SLACK),
+                     lay.footer_top)
     sheet.text(MARGIN_PT, y + 4, f"Numbers in brackets are the sources listed at the end. "
                f"{shot.caption.provenance}.", TEXT_PT, color="#333")
 

@@ -98,8 +98,11 @@ def problem(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str | None:
     view = request.scene(graph)
     text = caption(graph, view, request)
     try:
+        # Only the shortest sources need trying: they leave the graph the most room (lines
+        # are filled one after another, so shorter pieces never take more lines), so the
+        # view fits with some budget exactly when it fits with this one.
         plan(view, text, sheet_drawing(graph, view, request, text), request.size,
-             type_sources(view, text))
+             type_sources(view, text), SOURCE_BUDGETS[-1:])
     except SnapshotError as error:
         return str(error)
     return None
@@ -123,7 +126,7 @@ class Plan:
 
 
 def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
-         type_numbers: dict[str, str]) -> Plan:
+         type_numbers: dict[str, str], budgets: tuple = SOURCE_BUDGETS) -> Plan:
     """Room for the heading, the legend and the sources (cut shorter when room is short),
     and the scale of the graph in what is left. Raises ``SnapshotError`` when the view does
     not fit with its labels at 7 pt or more."""
@@ -138,7 +141,7 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
     legend_h = len(legend_lines) * TEXT_PT * LINE_HEIGHT
     smallest = min([n.font_size for n in drawn.nodes]
                    + [drawn.font_size for e in drawn.edges if e.label], default=TEXT_PT)
-    for budget in SOURCE_BUDGETS:
+    for budget in budgets:
         source_lines = _source_lines(text, inner * FLOW_SLACK, budget)
         footer_h = legend_h + 6 + (len(source_lines) + 1) * TEXT_PT * LINE_HEIGHT
         area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
@@ -173,16 +176,8 @@ def draw(sheet_plan: Plan) -> Figure:
     if drawn.nodes:
         draw_graph(sheet, drawn, left, y, scale)
     else:
-        sheet.text(sheet.width / 2, y + area_h / 2, "Nothing in force on this date for this "
-                   "selection.", 10.0, ha="center", color="#555")
-    y = sheet.height - MARGIN_PT - footer_h
-    for line in legend_lines:
-        x = MARGIN_PT
-        for index in line:
-            entry_width, paint = legend[index]
-            paint(sheet, x, y)
-            x += entry_width
-        y += TEXT_PT * LINE_HEIGHT
+        draw_nothing(sheet, y + area_h / 2)
+    y = paint_legend(sheet, legend, legend_lines, sheet.height - MARGIN_PT - footer_h)
     y += 6
     sheet.text(MARGIN_PT, y, f"{text.provenance}. Numbers in brackets and in the legend are "
                f"the sources below.", TEXT_PT, color="#333")
@@ -245,6 +240,25 @@ def _arrowhead(before: tuple[float, float], tip: tuple[float, float],
     bx, by = tip[0] - ux * length, tip[1] - uy * length
     half = length * 0.45
     return [tip, (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
+
+
+def draw_nothing(sheet: Sheet, y: float) -> None:
+    """Said where the graph would be when nothing of the selection is in force."""
+    sheet.text(sheet.width / 2, y, "Nothing in force on this date for this selection.", 10.0,
+               ha="center", color="#555")
+
+
+def paint_legend(sheet: Sheet, entries: list, lines: list[list[int]], y: float) -> float:
+    """The legend's entries, flowed into ``lines`` (indexes into ``entries``), from ``y`` down;
+    returns the ``y`` below the last line."""
+    for line in lines:
+        x = MARGIN_PT
+        for index in line:
+            entry_width, paint = entries[index]
+            paint(sheet, x, y)
+            x += entry_width
+        y += TEXT_PT * LINE_HEIGHT
+    return y
 
 
 def legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) -> list:
@@ -315,10 +329,13 @@ def _source_lines(text: Caption, room: float, budget: int | None) -> list[str]:
             piece = head + shorten(source.title, title_room, TEXT_PT)
         pieces.append(piece)
     lines: list[str] = ["Sources:"]
+    used = width(lines[0], TEXT_PT)  # the last line's width, kept as it grows
     for piece in pieces:
-        candidate = f"{lines[-1]}   {piece}"
-        if width(candidate, TEXT_PT) <= room:
-            lines[-1] = candidate
+        added = width(f"   {piece}", TEXT_PT)
+        if used + added <= room:
+            lines[-1] = f"{lines[-1]}   {piece}"
+            used += added
         else:
             lines.append(shorten(piece, room, TEXT_PT))  # a title longer than a line is cut
+            used = width(lines[-1], TEXT_PT)
     return lines

@@ -1,5 +1,5 @@
-"""What a snapshot can be asked for: its formats, sheet sizes and resolutions, known without
-importing any renderer (so ``python -m graph --help`` does not load matplotlib)."""
+"""What a snapshot or a film can be asked for: formats, sheet sizes, resolutions and steps, known
+without importing any renderer (so ``python -m graph --help`` does not load matplotlib)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ SIZES: dict[str, tuple[float, float, str]] = {
     "a4-portrait": (210.0, 297.0, "A4 portrait"),
     "slide": (338.7, 190.5, "16:9 slide"),
 }
+
+# films: format -> (MIME type, file extension); the days shot; the frame's shape
+FILM_FORMATS: dict[str, tuple[str, str]] = {
+    "mp4": ("video/mp4", ".mp4"), "webm": ("video/webm", ".webm"), "gif": ("image/gif", ".gif")}
+FILM_STEPS = ("stops", "month", "year")
+FILM_SIZES = ("a4", "slide")
 
 
 class SnapshotError(ValueError):

@@ -251,6 +251,11 @@ def go_to_typed(session: MutableMapping[str, Any]) -> None:
     session["playing"] = False
 
 
+def go_to(session: MutableMapping[str, Any], day: dt.date) -> None:
+    """Move the date slider to ``day`` on the next run (an event clicked), and stop playing."""
+    session.update(goto=day.isoformat(), playing=False)
+
+
 def go_a_year(session: MutableMapping[str, Any], stops: tuple[Stop, ...], slider: str,
               years: int) -> None:
     """PageUp (``years`` 1) or PageDown (-1) on a date slider (``date`` or ``diff_from``): to
