@@ -96,6 +96,8 @@ def page_of(browser):
         page.goto(url)
         page.locator(".org-graph[data-nodes]").wait_for(timeout=30_000)
         page.locator(".org-graph canvas").wait_for()
+        if page.locator(".st-key-date").count():  # the year ticks add a row under the slider
+            page.locator(".timebar[data-ticks]").wait_for()
         settle(page, pause_ms=0)  # what a test measures first is the page as it will stay
         pages.append(page)
         return page
