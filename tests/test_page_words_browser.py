@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_chromium
-from test_browser import click_node, heading, page_of, serve, settle  # noqa: F401 (a fixture)
+from test_browser import at_rest, click_node, heading, page_of, serve  # noqa: F401 (a fixture)
 
 from graph.core.dates import words
 from graph.core.stops import story_stops, year_step
@@ -115,12 +115,8 @@ def test_the_details_open_in_sections_beside_the_graph_and_keep_it_in_view(reade
             return {**box, "y": box["y"] + scrolled}
 
         def graph_at_rest() -> dict:  # once the run is over and two looks agree
-            settle(page, pause_ms=0)
-            looks = [in_document(page.locator(".st-key-graph").bounding_box())]
-            while len(looks) < 10 and looks[-2:] != looks[-1:] * 2:
-                page.wait_for_timeout(200)
-                looks.append(in_document(page.locator(".st-key-graph").bounding_box()))
-            return looks[-1]
+            return at_rest(page, lambda: in_document(
+                page.locator(".st-key-graph").bounding_box()))
 
         graph_before = graph_at_rest()
         click_node(page, "mk-hospital")  # low on a tall graph: the page scrolls to it
