@@ -69,9 +69,9 @@ def load_parts(folder: Path, path: Path = BUNDLED) -> None:
           f"CPU {amount(rest[1], 's')}")
 
 
-def query_parts() -> None:
+def query_parts(folder: Path) -> None:
     dataset = dataset_loader.load(TEN_THOUSAND)
-    store = fresh_store(Path(tempfile.mkdtemp()))
+    store = fresh_store(folder)
     embedded.build(dataset, store)
     cypher = next(q.cypher for q in load_saved_queries(BUNDLED) if q.id == "merged-into-icb")
     pattern = "(ccg:CCG)-[:MERGED_INTO|SUCCEEDED_BY*1..4]->(icb:ICB)"
@@ -117,7 +117,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(dir=ROOT / ".cache") as folder:
             load_parts(Path(folder), TEN_THOUSAND)
         print("2. merged-into-icb at 10,000 organisations", flush=True)
-        query_parts()
+        with tempfile.TemporaryDirectory(dir=ROOT / ".cache") as folder:
+            query_parts(Path(folder))
     else:
         print(f"2. skipped: {TEN_THOUSAND} is made by a full run of bench/run.py")
     return 0

@@ -4,9 +4,10 @@
 version), so an edited file can never meet a stale graph: its hash is new. What the caller
 prepares before the graph is stored (the page passes the drawing's layout) is kept with it and
 named in the key, so the page's laid-out graph and the command line's plain one (it draws
-nothing, and never imports matplotlib to measure labels) are cached apart. A cache file that cannot be read is ignored and replaced. The cache lives beside the
-embedded stores (``ORGS_CACHE_DIR``, default ``.cache/``); whoever can write there can run code
-as this tool (it is a pickle), like whoever can edit the code itself.
+nothing, and never imports matplotlib to measure labels) are cached apart. A cache file that
+cannot be read is ignored and replaced. The cache lives beside the embedded stores
+(``ORGS_CACHE_DIR``, default ``.cache/``); whoever can write there can run code as this tool
+(it is a pickle), like whoever can edit the code itself.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Shared fixtures: the page under AppTest, one headless Chromium (Debian's, driven by PyPI playwright) per test run, and
-the stores (the embedded one and a Neo4j server) for the store tests."""
+"""Shared fixtures: the page under AppTest, one headless Chromium (Debian's, driven by PyPI
+playwright) per test run, and the stores (the embedded one and a Neo4j server) for the store
+tests."""
 
 from __future__ import annotations
 

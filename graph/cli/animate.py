@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from graph.cli.common import UsageError, load_data, write_output
-from graph.cli.snapshot import _list
+from graph.cli.common import UsageError, comma_list, format_from, load_data, write_output
 from graph.export.options import FILM_FORMATS, FILM_SIZES, FILM_STEPS
-
-# by suffix: the film's format
-EXTENSIONS = {extension: fmt for fmt, (_mime, extension) in FILM_FORMATS.items()}
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -39,10 +34,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_animate(args: argparse.Namespace) -> int:
-    fmt = EXTENSIONS.get(Path(args.output).suffix.lower())
-    if fmt is None:
-        raise UsageError(f"cannot tell the film's format from '{args.output}' "
-                         f"(end it with {', '.join(EXTENSIONS)})")
+    fmt = format_from(args.output, FILM_FORMATS, "the film's format", "end it with "
+                      + ", ".join(extension for _mime, extension in FILM_FORMATS.values()))
     from graph.core import temporal  # networkx and numpy: only when a film is made
     from graph.export.film import FilmError
     from graph.export.film_write import render_film
@@ -50,8 +43,8 @@ def cmd_animate(args: argparse.Namespace) -> int:
     graph = temporal.build_graph(load_data(args))
     try:
         content = render_film(graph, fmt, args.start, args.end, step=args.step,
-                              focus=args.focus, depth=args.depth, kinds=_list(args.kinds),
-                              types=_list(args.types), size=args.size, fps=args.fps,
+                              focus=args.focus, depth=args.depth, kinds=comma_list(args.kinds),
+                              types=comma_list(args.types), size=args.size, fps=args.fps,
                               width=args.width)
     except FilmError as exc:
         raise UsageError(str(exc)) from None

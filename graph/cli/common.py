@@ -70,6 +70,23 @@ def print_json(value: object) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
+def comma_list(text: str | None) -> list[str] | None:
+    """``--kinds CCG,Trust`` as ``["CCG", "Trust"]`` (None when the option is not given)."""
+    if text is None:
+        return None
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def format_from(output: str, formats: dict[str, tuple[str, str]], what: str, how: str) -> str:
+    """The format in ``formats`` (format -> (MIME type, extension)) that ``output`` ends with,
+    or a one-line ``UsageError`` saying it cannot tell ``what`` and ``how`` to say it."""
+    suffix = Path(output).suffix.lower()
+    for fmt, (_mime, extension) in formats.items():
+        if suffix == extension:
+            return fmt
+    raise UsageError(f"cannot tell {what} from '{output}' ({how})")
+
+
 def write_output(output: str, content: bytes, fmt: str) -> None:
     """Write a made file (a snapshot, a film) and say so on stderr, or one line if it cannot."""
     try:

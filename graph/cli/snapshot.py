@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from graph.cli.common import UsageError, load_data, write_output
+from graph.cli.common import UsageError, comma_list, format_from, load_data, write_output
 from graph.export.options import DPI_RANGE, FORMATS, SIZES, SnapshotError
 
 
@@ -35,14 +34,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from graph.core import temporal
     from graph.export.snapshot import render_snapshot
 
-    fmt = args.format or _format_from(args.output)
+    fmt = args.format or format_from(args.output, FORMATS, "the format",
+                                         f"add --format {'|'.join(FORMATS)}")
     if args.file:
         args.data = args.file
     dataset = load_data(args)
     graph = temporal.build_graph(dataset)
     try:
         content = render_snapshot(graph, fmt, args.date, focus=args.focus, depth=args.depth,
-                                  kinds=_list(args.kinds), types=_list(args.types),
+                                  kinds=comma_list(args.kinds), types=comma_list(args.types),
                                   diff_from=args.diff_from, dpi=args.dpi, size=args.size)
     except SnapshotError as exc:
         raise UsageError(str(exc)) from None
@@ -52,17 +52,3 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     write_output(args.output, content, fmt)
     return 0
 
-
-def _format_from(output: str) -> str:
-    suffix = Path(output).suffix.lower()
-    for fmt, (_mime, extension) in FORMATS.items():
-        if suffix == extension:
-            return fmt
-    raise UsageError(f"cannot tell the format from '{output}' "
-                     f"(add --format {'|'.join(FORMATS)})")
-
-
-def _list(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [item.strip() for item in text.split(",") if item.strip()]

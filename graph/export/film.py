@@ -45,7 +45,6 @@ from graph.export.request import (
 )
 from graph.export.snapshot import file_name as snapshot_name
 
-# format -> (MIME type, file extension)
 FPS_RANGE = (1, 30)
 WIDTH_RANGE = (320, 3840)
 HOLD_SECONDS = 1.5  # each day, as the page's play button steps

@@ -204,9 +204,14 @@ def _legend(shot: Shot) -> list:
     return entries
 
 
+def _column_width(width_pt: float) -> float:
+    """A closing card's column of sources, on a sheet ``width_pt`` wide (12 pt between)."""
+    return (width_pt - 2 * MARGIN_PT - 12 * (CARD_COLUMNS - 1)) / CARD_COLUMNS
+
+
 def _cards(film: Film, width_pt: float, height_pt: float) -> tuple:
     """The sources, in columns, as many cards as they need."""
-    column_w = (width_pt - 2 * MARGIN_PT - 12 * (CARD_COLUMNS - 1)) / CARD_COLUMNS
+    column_w = _column_width(width_pt)
     room = int((height_pt - 2 * MARGIN_PT - 40 - TEXT_PT * LINE_HEIGHT * 2)
                // (CARD_PT * LINE_HEIGHT))
     entries = [tuple(fit_lines(s.text(), column_w, CARD_PT, SOURCE_LINES)) for s in film.sources]
@@ -228,7 +233,7 @@ def _card(sheet: Sheet, film: Film, lay: Layout, number: int) -> None:
     sheet.text(MARGIN_PT, MARGIN_PT + 14.0 * LINE_HEIGHT + 2,
                f"{film.area}, {words(request.start)} to {words(request.end)}"
                + (f", {focus}" if focus else ""), AREA_PT, color="#555")
-    column_w = (sheet.width - 2 * MARGIN_PT - 12 * (CARD_COLUMNS - 1)) / CARD_COLUMNS
+    column_w = _column_width(sheet.width)
     for index, lines in enumerate(lay.cards[number]):
         y = MARGIN_PT + 40
         for line in lines:

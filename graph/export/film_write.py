@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 
 from graph.core.temporal import DateLike
-from graph.export.film import Film, make_film_request, plan
+from graph.export.film import Film, FilmRequest, make_film_request, plan
 from graph.export.film_sheet import Layout, drawn_all, layout, pictures
 
 # the codec and how hard it works: the default VP9 settings take minutes for a short film
@@ -88,4 +88,10 @@ def render_film(graph: nx.MultiDiGraph, fmt: str, start: DateLike, end: DateLike
     and ``depth``, ``kinds`` and ``types``, ``size`` (``a4`` or ``slide``), ``fps`` and
     ``width`` in pixels. Raises ``FilmError`` for bad options, and for a selection too large for
     the sheet with text of 7 pt or more."""
-    return encode(plan(graph, make_film_request(graph, fmt, start, end, **options)))
+    return render(graph, make_film_request(graph, fmt, start, end, **options))
+
+
+def render(graph: nx.MultiDiGraph, request: FilmRequest) -> bytes:
+    """The film of a request ``make_film_request`` has checked (the page also names its file
+    from it)."""
+    return encode(plan(graph, request))

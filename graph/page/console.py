@@ -12,7 +12,7 @@ import networkx as nx
 
 from graph.core import temporal
 from graph.core.colours import safe_colour
-from graph.core.dates import DateError, PartialDate
+from graph.core.dates import DateError, as_day
 from graph.core.model import SavedQuery
 from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
 from graph.drawing.layout import FRAMES, all_time_order, grid
@@ -169,6 +169,6 @@ def as_at_day(text: str, chosen: SavedQuery | None) -> dt.date | None:
             raise QueryError(f"'{chosen.title}' runs as at a date: fill in As at (YYYY-MM-DD)")
         return None
     try:
-        return PartialDate.parse(text).start
+        return as_day(text)
     except DateError as exc:
         raise QueryError(f"As at: {exc} (write YYYY-MM-DD, YYYY-MM or YYYY)") from None

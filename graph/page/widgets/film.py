@@ -8,8 +8,9 @@ import networkx as nx
 import streamlit as st
 
 from graph.core.stops import Stop
-from graph.export.film import FILM_FORMATS, FilmError, file_name, make_film_request
-from graph.export.film_write import render_film
+from graph.export.film import FilmError, file_name, make_film_request
+from graph.export.film_write import render
+from graph.export.options import FILM_FORMATS
 from graph.page.state import ViewState
 from graph.page.text import md
 
@@ -40,8 +41,7 @@ def show(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> N
             with st.spinner("Drawing the film…"):
                 try:
                     request = make_film_request(graph, fmt, wanted[1], state.date, **options)
-                    made = (wanted, render_film(graph, fmt, wanted[1], state.date, **options),
-                            file_name(graph, request))
+                    made = (wanted, render(graph, request), file_name(graph, request))
                 except FilmError as error:
                     made = (wanted, None, str(error))
             st.session_state.film = made
