@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.core.colours import safe_colour
+from graph.drawing.engine import Wire, route
+from graph.drawing.layers import layered_rows
 from graph.drawing.layout import Frame, Grid
 from graph.drawing.routing import Cell, Channels, Link, route_all
 from graph.drawing.text import LINE_HEIGHT, fit_lines, shorten, width
@@ -35,7 +37,8 @@ class NodeSpec:
     colour: str  # the kind's colour
     state: str = "current"
     extra: str | None = None  # a second text under the label when there is room
-    order: int = 0  # the place in the all-time order (paper packing)
+    order: int = 0  # the place in the all-time order (within its tier)
+    beside: str | None = None  # the box this one sits beside, in its row (a person's post)
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,13 @@ STATE_BORDERS = {"added": "#2ca02c", "ended": "#d62728", "renamed": "#ff9900"}
 
 def compose(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec],
             grid: Grid | None = None, keep_extent: bool = False) -> Drawing:
-    """Place ``nodes`` (in their ``grid`` cells when given, else packed tier by tier), route
-    ``edges`` around them and place the labels. ``keep_extent`` keeps the grid's empty rows,
-    so the drawing has the same size at every date."""
-    rows = _rows(frame, nodes, grid, keep_extent)
+    """Place ``nodes`` (in their ``grid`` cells when given, else in layers by tier, placed
+    and routed by Graphviz ``dot``), route ``edges`` around them and place the labels.
+    ``keep_extent`` keeps the grid's empty rows, so the drawing has the same size at every
+    date."""
+    if grid is None:
+        return _layered(frame, nodes, edges)
+    rows = _rows(frame, nodes, edges, grid, keep_extent)
     by_id = {n.id: n for n in nodes}
     tops, heights, y = [], [], frame.row_gap
     for index, (band, members, fixed_height) in enumerate(rows):
@@ -168,7 +174,41 @@ def compose(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec],
                    tuple(drawn_nodes), drawn_edges)
 
 
-def _rows(frame: Frame, nodes: list[NodeSpec], grid: Grid | None,
+def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Drawing:
+    """The view in layers (``graph.drawing.layers``), its lines routed by Graphviz."""
+    by_id = {n.id: n for n in nodes}
+    rows = layered_rows(frame, nodes, edges)
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    drawn_nodes = []
+    y = frame.row_gap
+    for index, (tier, members, _fixed) in enumerate(rows):
+        if index and rows[index - 1][0] != tier:
+            y += frame.band_gap
+        lines = max((lines_needed(frame, by_id[i]) for _, i in members), default=1)
+        height = frame.box_height(min(lines, frame.max_lines))
+        for column, node_id in members:
+            x = frame.column_x(column)
+            boxes[node_id] = (x - frame.box_width / 2, y, x + frame.box_width / 2, y + height)
+            drawn_nodes.append(_node(frame, by_id[node_id], x, y + height / 2, height))
+        y += height + frame.row_gap
+    labels = {e.id: shorten(e.label, frame.box_width * ROLE_WIDTH, frame.edge_font)
+              for e in edges if e.label}
+    ordered = sorted(edges, key=lambda e: (e.lineage, e.id))  # lineage drawn last, on top
+    routed = route(boxes, [Wire(e.id, e.source, e.target,
+                                (width(labels[e.id], frame.edge_font) + frame.edge_font * 0.6,
+                                 frame.edge_font * LINE_HEIGHT) if e.id in labels else None)
+                           for e in ordered], y)
+    drawn_edges = tuple(
+        DrawnEdge(e.id, e.source, e.target, routed.routes[e.id], labels.get(e.id),
+                  routed.label_at.get(e.id), safe_colour(e.colour), _line_width(frame, e),
+                  e.dashes, e.lineage, e.state == "ghost" and not e.lineage, e.state)
+        for e in ordered if len(routed.routes.get(e.id, ())) >= 2)
+    drawn_nodes.sort(key=lambda n: (n.y, n.x))
+    return Drawing(frame.name, frame.unit, frame.width, y, frame.edge_font,
+                   tuple(drawn_nodes), drawn_edges)
+
+
+def _rows(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec], grid: Grid | None,
           keep_extent: bool) -> list[tuple[int, list[tuple[int, str]], float | None]]:
     """(band, [(column, node id)], fixed height or None) for every row to draw."""
     rows: list[tuple[int, list[tuple[int, str]], float | None]] = []
@@ -200,9 +240,7 @@ def _rows(frame: Frame, nodes: list[NodeSpec], grid: Grid | None,
         if not keep_extent:
             rows = [row for row in rows if row[1]]
         return rows
-    for band, row_nodes in _packed(frame, nodes):
-        rows.append((band, [(c, s.id) for c, s in _columns(frame, row_nodes)], None))
-    return rows
+    return layered_rows(frame, nodes, edges)
 
 
 def _packed(frame: Frame, nodes: list[NodeSpec]) -> list[tuple[int, list[NodeSpec]]]:

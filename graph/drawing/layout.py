@@ -22,6 +22,7 @@ from functools import cached_property
 import networkx as nx
 
 from graph.core.temporal import dataset_of
+from graph.drawing.engine import order
 from graph.drawing.text import LINE_HEIGHT, wrap
 
 SWEEPS = 6
@@ -81,10 +82,10 @@ FRAMES: dict[str, Frame] = {
     # the page: 3 columns 794 px wide, so labels of 16 px show at 10 px or more in the graph
     # column beside the details (5:3) at 1366x768 (about 540 px) and at 12 px or more at
     # 1600x1000 (about 700 px); a tall story makes the page scroll, never the type shrink
-    "screen": Frame("screen", "px", 3, 16.0, 14.0, 206.0, 8.0, 44.0, 60.0, 24.0, 5, spare=0.06),
+    "screen": Frame("screen", "px", 6, 12.0, 11.0, 104.0, 5.0, 20.0, 26.0, 6.0, 5, spare=0.06),
     # paper: 7 pt labels (enlarged when there is room), tiers packed one after the other; the
     # sheet's width decides the columns
-    "a4": Frame("a4", "pt", 7, 7.0, 7.0, 100.0, 2.5, 12.0, 15.0, 3.0, 5, False),
+    "a4": Frame("a4", "pt", 8, 7.0, 7.0, 84.0, 2.5, 14.0, 14.0, 3.0, 5, False),
     "a4-portrait": Frame("a4-portrait", "pt", 4, 7.0, 7.0, 114.0, 2.5, 12.0, 15.0, 3.0, 5, False),
     "slide": Frame("slide", "pt", 8, 7.0, 7.0, 100.0, 2.5, 12.0, 15.0, 3.0, 5, False),
 }
@@ -161,14 +162,36 @@ def compute_grid(graph: nx.MultiDiGraph, frame: Frame) -> Grid:
     return Grid(frame, cells, tuple(row_top), tuple(row_height), tuple(row_band))
 
 
+DOT_ORDER_LIMIT = 2_000  # organisations; beyond, dot's mincross takes minutes: barycentres
+
+
 def all_time_order(graph: nx.MultiDiGraph) -> dict[str, int]:
-    """Organisation id -> its place in the all-time order (tier by tier, neighbours near)."""
+    """Organisation id -> its place in the all-time order: tier by tier, each tier ordered by
+    Graphviz ``dot``'s crossing minimisation over every relationship there ever was (by the
+    barycentre sweeps of ``_ordered_bands`` beyond ``DOT_ORDER_LIMIT`` organisations)."""
     found = graph.graph.get("layout_rank")
     if found is None:
+        bands = _ordered_bands(graph)
+        if sum(len(m) for _, m in bands) <= DOT_ORDER_LIMIT:
+            bands = _dot_bands(graph, bands)
         found = graph.graph["layout_rank"] = {
             org_id: i for i, org_id in enumerate(
-                org_id for _, members in _ordered_bands(graph) for org_id in members)}
+                org_id for _, members in bands for org_id in members)}
     return found
+
+
+def _dot_bands(graph: nx.MultiDiGraph,
+               bands: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """``bands`` reordered by ``dot``; people (kinds present only while related) are left
+    where the barycentres put them: they are drawn beside their post, not in a layer."""
+    dataset = dataset_of(graph)
+    related = {k for k, kind in dataset.kinds.items() if kind.while_related}
+    layered = [(tier, members) for tier, members in bands
+               if members and dataset.organisations[members[0]].kind not in related]
+    places = order([members for _, members in layered],
+                   [(rel.source, rel.target) for rel in dataset.relationships])
+    return [(tier, sorted(members, key=lambda o: (places.get(o, 0.0), o)))
+            if (tier, members) in layered else (tier, members) for tier, members in bands]
 
 
 def _ordered_bands(graph: nx.MultiDiGraph) -> list[tuple[int, list[str]]]:

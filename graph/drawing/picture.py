@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph.core.temporal import dataset_of
 from graph.drawing.geometry import Drawing, EdgeSpec, NodeSpec, compose
-from graph.drawing.layout import FRAMES, all_time_order, grid
+from graph.drawing.layout import FRAMES, all_time_order
 from graph.drawing.scene import Scene
 
 CACHE_SIZE = 64
@@ -44,9 +44,7 @@ def compute_drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
                     notes: dict[str, str] | None = None) -> Drawing:
     """``drawing`` without the cache (the benchmark's "cold" figure)."""
     nodes, edges = specs(graph, view, notes)
-    on_screen = frame == "screen" and not view.grouped
-    return compose(FRAMES[frame], nodes, edges, grid(graph, frame) if on_screen else None,
-                   keep_extent=on_screen)
+    return compose(FRAMES[frame], nodes, edges)
 
 
 def specs(graph: nx.MultiDiGraph, view: Scene,
@@ -56,13 +54,27 @@ def specs(graph: nx.MultiDiGraph, view: Scene,
     dataset = dataset_of(graph)
     order = all_time_order(graph)
     notes = notes or {}
+    hosts = _hosts(graph, view)
     nodes = [NodeSpec(n.id, " ".join(filter(None, [RENAMED_MARK.strip() if n.state == "renamed"
                                                    else "", n.name, notes.get(n.id)])),
                       dataset.kinds[n.kind].tier, n.colour, n.state,
                       f"(formerly {n.former_name})" if n.former_name else None,
-                      order.get(n.id, 0))
+                      order.get(n.id, 0), hosts.get(n.id))
              for n in view.nodes]
     edges = [EdgeSpec(e.id, e.source, e.target, e.colour, e.lineage, e.dashes, e.state,
                       e.role or (f"× {e.count:,}" if e.count > 1 else None))
              for e in view.edges]
     return nodes, edges
+
+
+def _hosts(graph: nx.MultiDiGraph, view: Scene) -> dict[str, str]:
+    """Who sits beside whom: a box of a kind present only while related (a person) beside the
+    other end of its first relationship in the view (the post it holds, where it has a role)."""
+    kinds = dataset_of(graph).kinds
+    guests = {n.id for n in view.nodes if n.kind in kinds and kinds[n.kind].while_related}
+    hosts: dict[str, str] = {}
+    for edge in sorted(view.edges, key=lambda e: (e.role is None, e.id)):
+        for guest, host in ((edge.source, edge.target), (edge.target, edge.source)):
+            if guest in guests and host not in guests and guest not in hosts:
+                hosts[guest] = host
+    return hosts

@@ -1,0 +1,211 @@
+"""Graphviz orders the layers of a view and routes its lines.
+
+We decide the layers (``graph.drawing.layers``: tiers from the kinds, people beside their
+post) and place the boxes compactly in columns, so a view fits a screen or a sheet; Graphviz
+does what it is good at:
+
+- ``order``: ``dot``'s crossing minimisation (mincross, long links through virtual nodes)
+  orders each layer. It runs once over all of history, so an organisation keeps its place
+  among the others at every date (the reader's mental map).
+- ``route``: ``neato -n2`` takes the boxes where we put them and routes every line as a
+  polyline round the other boxes (its router, with the boxes as obstacles).
+
+Routes come back in our units with y growing downward, ending at the arrow's tip; each role
+label goes along its line where it covers no box and as few other labels as can be.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DOT = "dot"
+NEATO = "neato"
+SAMPLES = 8  # points per Bézier piece (a polyline's pieces are straight: any sample is on it)
+TIMEOUT_S = 120
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+Point = tuple[float, float]
+
+
+class LayoutEngineMissing(RuntimeError):
+    """Graphviz is not installed: the README's setup commands install it."""
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Each line's polyline (tail to arrow tip) and each label's centre."""
+
+    routes: dict[str, tuple[Point, ...]]
+    label_at: dict[str, Point]
+
+
+@dataclass(frozen=True)
+class Wire:
+    id: str
+    source: str
+    target: str
+    label_size: tuple[float, float] | None = None  # (width, height) of its label, if any
+
+
+def _run(program: str, text: str, *flags: str) -> dict:
+    if shutil.which(program) is None:
+        raise LayoutEngineMissing(
+            f"Graphviz `{program}` is not installed: run the README's setup command "
+            "(it runs `apt-get install graphviz`)")
+    done = subprocess.run([program, *flags, "-Tjson"], input=text, capture_output=True,
+                          text=True, timeout=TIMEOUT_S, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz {program} failed: {done.stderr.strip()[:300]}")
+    return json.loads(done.stdout)
+
+
+def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """Node id -> its horizontal place as ``dot`` orders ``rows`` (top to bottom, each row one
+    rank) to cross as few of ``links`` as it can."""
+    names: dict[str, str] = {}
+    lines = ["digraph G {", "graph [newrank=true];",
+             'node [shape=box, fixedsize=true, width=1.2, height=0.4, label=""];']
+    for row in rows:
+        for node_id in row:
+            names[node_id] = f"n{len(names)}"
+        lines.append("{rank=same; " + " ".join(names[i] for i in row) + ";}")
+    for upper, lower in zip(rows, rows[1:], strict=False):  # the rows, top to bottom
+        lines.append(f"{names[upper[0]]} -> {names[lower[0]]} [style=invis];")
+    for source, target in links:
+        if source in names and target in names and source != target:
+            lines.append(f"{names[source]} -> {names[target]};")
+    lines.append("}")
+    laid = _run(DOT, "\n".join(lines))
+    by_name = {v: k for k, v in names.items()}
+    return {by_name[o["name"]]: float(o["pos"].split(",")[0])
+            for o in laid.get("objects", []) if o.get("name") in by_name and "pos" in o}
+
+
+def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Routed:
+    """Polyline routes for ``wires`` between ``boxes`` (y down, the drawing ``height`` tall)
+    that go round every other box, and a place for each label clear of the boxes."""
+    names = {box_id: f"n{i}" for i, box_id in enumerate(boxes)}
+    lines = ["digraph G {", "graph [splines=polyline, outputorder=edgesfirst];",
+             'node [shape=box, fixedsize=true, label=""];',
+             "edge [arrowhead=normal, arrowsize=0.5];"]
+    for box_id, (left, top, right, bottom) in boxes.items():
+        lines.append(f'{names[box_id]} [pos="{(left + right) / 2:.3f},'
+                     f'{height - (top + bottom) / 2:.3f}!", width={(right - left) / 72:.5f}, '
+                     f"height={(bottom - top) / 72:.5f}];")
+    drawn = [w for w in wires if w.source in names and w.target in names
+             and w.source != w.target]
+    for index, wire in enumerate(drawn):
+        lines.append(f"{names[wire.source]} -> {names[wire.target]} [id=w{index}];")
+    lines.append("}")
+    laid = _run(NEATO, "\n".join(lines), "-n2")
+    # neato moves the picture so that its bounding box starts at the origin: undo that
+    by_name = {v: k for k, v in names.items()}
+    shift_x = shift_y = 0.0
+    for obj in laid.get("objects", []):
+        if obj.get("name") in by_name and "pos" in obj:
+            left, top, right, bottom = boxes[by_name[obj["name"]]]
+            x, y = (float(v) for v in obj["pos"].split(","))
+            shift_x, shift_y = (left + right) / 2 - x, (height - (top + bottom) / 2) - y
+            break
+    routes: dict[str, tuple[Point, ...]] = {}
+    for edge in laid.get("edges", []):
+        wire = drawn[int(edge["id"][1:])]
+        curve, tip = _spline(edge.get("pos", ""))
+        routes[wire.id] = tuple((x + shift_x, height - (y + shift_y))
+                                for x, y in [*curve, *([tip] if tip else [])])
+    label_at: dict[str, Point] = {}
+    taken: list[Rect] = []
+    for wire in drawn:
+        if wire.label_size and len(routes.get(wire.id, ())) >= 2:
+            label_at[wire.id] = _label_place(routes[wire.id], wire.label_size,
+                                             list(boxes.values()), taken)
+            taken.append(_rect(label_at[wire.id], wire.label_size))
+    return Routed(routes, label_at)
+
+
+def _spline(pos: str) -> tuple[list[Point], Point | None]:
+    """A ``pos`` spline (``e,x,y`` the arrow's tip, then 3n+1 control points) as (the curve
+    as a polyline from tail to head, the arrow's tip)."""
+    tip = None
+    controls: list[Point] = []
+    for token in pos.split(";")[0].split():
+        parts = token.split(",")
+        if parts[0] == "e":
+            tip = (float(parts[1]), float(parts[2]))
+        elif parts[0] != "s":
+            controls.append((float(parts[0]), float(parts[1])))
+    points: list[Point] = []
+    for i in range(0, len(controls) - 3, 3):
+        p0, p1, p2, p3 = controls[i:i + 4]
+        for k in range(0 if i == 0 else 1, SAMPLES + 1):
+            t = k / SAMPLES
+            u = 1 - t
+            points.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
+                           + t ** 3 * p3[0],
+                           u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
+                           + t ** 3 * p3[1]))
+    return _straight(points), tip
+
+
+def _straight(points: list[Point]) -> list[Point]:
+    """Without the middle points of straight runs (a polyline's pieces come back sampled)."""
+    kept: list[Point] = []
+    for point in points:
+        if kept and abs(point[0] - kept[-1][0]) < 1e-6 and abs(point[1] - kept[-1][1]) < 1e-6:
+            continue
+        if len(kept) >= 2:
+            (ax, ay), (bx, by) = kept[-2], kept[-1]
+            if abs((bx - ax) * (point[1] - ay) - (by - ay) * (point[0] - ax)) < 1e-6:
+                kept[-1] = point
+                continue
+        kept.append(point)
+    return kept
+
+
+_FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)
+
+
+def _rect(centre: Point, size: tuple[float, float]) -> Rect:
+    return (centre[0] - size[0] / 2, centre[1] - size[1] / 2,
+            centre[0] + size[0] / 2, centre[1] + size[1] / 2)
+
+
+def _overlap(a: Rect, b: Rect) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[Rect],
+                 taken: list[Rect]) -> Point:
+    """Where along ``route`` a label of ``size`` covers no box and as little of the labels
+    already placed as can be: on the line, or just above or below it."""
+    lengths = [0.0]
+    for a, b in zip(route, route[1:], strict=False):
+        lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
+    best, best_cost = route[0], None
+    for fraction in _FRACTIONS:
+        at = _along(route, lengths, lengths[-1] * fraction)
+        for shift in (0.0, -size[1] * 0.75, size[1] * 0.75):
+            centre = (at[0], at[1] + shift)
+            rect = _rect(centre, size)
+            cost = 1000 * sum(_overlap(rect, box) for box in boxes) \
+                + sum(_overlap(rect, other) for other in taken) + abs(shift) * 0.01
+            if best_cost is None or cost < best_cost:
+                best, best_cost = centre, cost
+            if cost == 0:
+                return centre
+    return best
+
+
+def _along(route: Sequence[Point], lengths: list[float], distance: float) -> Point:
+    for i in range(1, len(route)):
+        if lengths[i] >= distance:
+            piece = lengths[i] - lengths[i - 1] or 1.0
+            t = (distance - lengths[i - 1]) / piece
+            (x1, y1), (x2, y2) = route[i - 1], route[i]
+            return x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+    return route[-1]

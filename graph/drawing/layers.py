@@ -1,0 +1,186 @@
+"""A view's boxes in layers, like an organisation chart: one layer per kind ``tier`` (0 at the
+top), each layer in the all-time order, wrapped into rows no wider than the frame, each box in
+the column that brings it nearest the boxes it is linked to.
+
+- **Tiers** come from the kinds in the YAML, so any area gets them. A kind present only while
+  related (people) has no layer of its own: a person sits beside the body where they hold
+  their role, in its row (``NodeSpec.beside``).
+- **Order** within a layer is the all-time order (``graph.drawing.layout.all_time_order``:
+  crossing minimisation over the whole history), so a box present on both sides of a slider
+  step keeps its tier and its place among the others: the reader's mental map holds.
+- **Columns**: every row's boxes keep their order and take the columns nearest the mean column
+  of their neighbours in the other rows (a few sweeps down and up, as in Sugiyama's
+  coordinate assignment), so a regional body sits above the bodies it oversees rather than at
+  the left edge. Columns are common to all rows, so the gaps between them are straight
+  channels from top to bottom for the router (``graph.drawing.routing``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.drawing.geometry import EdgeSpec, NodeSpec
+    from graph.drawing.layout import Frame
+
+Row = tuple[int, list[tuple[int, str]], None]  # (tier, [(column, node id)], no fixed height)
+SWEEPS = 4
+GAP = "\0gap:"  # a column kept empty (never an organisation id: ids are [a-z0-9-])
+
+
+def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSpec]) -> list[Row]:
+    """Rows of (column, node id), top to bottom, for ``nodes`` linked by ``edges``."""
+    ids = {n.id for n in nodes}
+    hosted: dict[str, list[NodeSpec]] = defaultdict(list)
+    for spec in sorted(nodes, key=lambda n: (n.order, n.id)):
+        if spec.beside in ids and spec.beside != spec.id:
+            hosted[spec.beside].append(spec)
+    guests = {g.id for group in hosted.values() for g in group}
+    layers: dict[int, list[list[str]]] = defaultdict(list)  # tier -> units (a host and guests)
+    for spec in sorted(nodes, key=lambda n: (n.order, n.id)):
+        if spec.id in guests:
+            continue
+        guests_here = [g.id for g in hosted.get(spec.id, [])]
+        # an empty column between a body and the people beside it holds their role labels
+        unit = [spec.id, *([f"{GAP}{spec.id}"] if guests_here else []), *guests_here]
+        layers[spec.tier].append(unit[:frame.columns])
+        for extra in unit[frame.columns:]:  # more guests than a row holds: their own units
+            layers[spec.tier].append([extra])
+    rows: list[tuple[int, list[list[str]]]] = []
+    for tier in sorted(layers):
+        rows += [(tier, chunk) for chunk in _wrap(layers[tier], frame.columns)]
+    columns = _columns(rows, edges, frame.columns)
+    return [(tier, [(columns[node_id], node_id) for unit in units for node_id in unit
+                    if not node_id.startswith(GAP)], None)
+            for tier, units in rows]
+
+
+def _wrap(units: list[list[str]], columns: int) -> list[list[list[str]]]:
+    """Units split, in order, into as few rows of at most ``columns`` cells as hold them, the
+    widest row as narrow as can be (a linear partition, by dynamic programming)."""
+    widths = [len(u) for u in units]
+    total = sum(widths)
+    for count in range(max(1, -(-total // columns)), len(units) + 1):
+        cuts = _partition(widths, count)
+        if cuts is not None and max(sum(widths[a:b]) for a, b in cuts) <= columns:
+            return [units[a:b] for a, b in cuts]
+    return [[unit] for unit in units]
+
+
+def _partition(widths: list[int], count: int) -> list[tuple[int, int]] | None:
+    """``widths`` cut into ``count`` consecutive non-empty runs, the widest as narrow as can be."""
+    n = len(widths)
+    if count > n:
+        return None
+    prefix = [0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(count + 1)]
+    cut = [[0] * (n + 1) for _ in range(count + 1)]
+    best[0][0] = 0
+    for k in range(1, count + 1):
+        for end in range(k, n + 1):
+            for start in range(k - 1, end):
+                value = max(best[k - 1][start], prefix[end] - prefix[start])
+                if value < best[k][end]:
+                    best[k][end], cut[k][end] = value, start
+    runs, end = [], n
+    for k in range(count, 0, -1):
+        runs.append((cut[k][end], end))
+        end = cut[k][end]
+    return runs[::-1]
+
+
+def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
+             columns: int) -> dict[str, int]:
+    """Node id -> column: each row's units in order, spread at first, then moved towards the
+    mean column of their neighbours in other rows."""
+    row_of = {node_id: r for r, (_, units) in enumerate(rows) for u in units for node_id in u}
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        a, b = edge.source, edge.target
+        if a in row_of and b in row_of and row_of[a] != row_of[b]:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+    place: dict[str, int] = {}
+    for _, units in rows:
+        widths = [len(u) for u in units]
+        spare = columns - sum(widths)
+        starts = _assign(widths, [None] * len(units), columns, even=spare)
+        _fill(place, units, starts)
+    order = list(range(len(rows)))
+    for sweep in range(SWEEPS):
+        for r in (order if sweep % 2 == 0 else order[::-1]):
+            units = rows[r][1]
+            wanted: list[float | None] = []
+            for unit in units:
+                near = [place[n] for node_id in unit for n in neighbours[node_id]]
+                # the unit's first column is wanted where its host would be at the centre
+                wanted.append(sum(near) / len(near) if near else None)
+            starts = _assign([len(u) for u in units], wanted, columns,
+                             current=[place[u[0]] for u in units])
+            _fill(place, units, starts)
+    return place
+
+
+def _fill(place: dict[str, int], units: list[list[str]], starts: list[int]) -> None:
+    for unit, start in zip(units, starts, strict=True):
+        for offset, node_id in enumerate(unit):
+            place[node_id] = start + offset
+
+
+def _assign(widths: list[int], wanted: list[float | None], columns: int,
+            current: list[int] | None = None, even: int | None = None) -> list[int]:
+    """First columns for units of ``widths`` in order, not overlapping, within ``columns``,
+    each as near its ``wanted`` column as can be (least squares, by dynamic programming); a
+    unit that wants nothing stays near its ``current`` column, or (``even``) the units are
+    spread evenly with the spare columns around them."""
+    count = len(widths)
+    if count == 0:
+        return []
+    if even is not None:
+        gap = even / (count + 1)
+        starts, x = [], gap
+        for w in widths:
+            starts.append(round(x))
+            x += w + gap
+        return _legal(starts, widths, columns)
+    targets = [w if w is not None else (current[i] if current else 0.0)
+               for i, w in enumerate(wanted)]
+    weight = [1.0 if w is not None else 0.2 for w in wanted]
+    inf = float("inf")
+    # best[i][c]: least cost of units 0..i with unit i starting at column c
+    best = [[inf] * columns for _ in range(count)]
+    back = [[-1] * columns for _ in range(count)]
+    for i in range(count):
+        room_after = sum(widths[i + 1:])
+        for c in range(columns - room_after - widths[i] + 1):
+            cost = weight[i] * (c - targets[i]) ** 2
+            if i == 0:
+                best[i][c] = cost
+                continue
+            previous = [(best[i - 1][p], p) for p in range(0, c - widths[i - 1] + 1)]
+            if previous:
+                value, p = min(previous)
+                best[i][c], back[i][c] = value + cost, p
+    c = min(range(columns), key=lambda k: (best[-1][k], k))
+    starts = [0] * count
+    for i in range(count - 1, -1, -1):
+        starts[i] = c
+        c = back[i][c]
+    return starts
+
+
+def _legal(starts: list[int], widths: list[int], columns: int) -> list[int]:
+    """``starts`` pushed right where units would overlap and left where they would overflow."""
+    fixed = list(starts)
+    for i in range(1, len(fixed)):
+        fixed[i] = max(fixed[i], fixed[i - 1] + widths[i - 1])
+    limit = columns
+    for i in range(len(fixed) - 1, -1, -1):
+        fixed[i] = min(fixed[i], limit - widths[i])
+        limit = fixed[i]
+    return fixed
