@@ -86,17 +86,36 @@ def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]]) -> di
 
 def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Routed:
     """Polyline routes for ``wires`` between ``boxes`` (y down, the drawing ``height`` tall)
-    that go round every other box, and a place for each label clear of the boxes."""
+    that go round every other box, and a place for each label clear of the boxes. Where
+    Graphviz's polyline router leaves a line through a box (it does, rarely, without a
+    word), that line is taken from its spline router instead."""
+    drawn = [w for w in wires if w.source in boxes and w.target in boxes
+             and w.source != w.target]
+    routes = _routes(boxes, drawn, height, "polyline")
+    astray = [w for w in drawn if _through(routes[w.id], w, boxes)]
+    if astray:
+        curved = _routes(boxes, drawn, height, "true")
+        routes.update({w.id: curved[w.id] for w in astray})
+    label_at: dict[str, Point] = {}
+    taken: list[Rect] = []
+    for wire in drawn:
+        if wire.label_size and len(routes.get(wire.id, ())) >= 2:
+            label_at[wire.id] = _label_place(routes[wire.id], wire.label_size,
+                                             list(boxes.values()), taken)
+            taken.append(_rect(label_at[wire.id], wire.label_size))
+    return Routed(routes, label_at)
+
+
+def _routes(boxes: dict[str, Rect], drawn: Sequence[Wire], height: float,
+            splines: str) -> dict[str, tuple[Point, ...]]:
     names = {box_id: f"n{i}" for i, box_id in enumerate(boxes)}
-    lines = ["digraph G {", "graph [splines=polyline, outputorder=edgesfirst];",
+    lines = ["digraph G {", f'graph [splines={splines}, outputorder=edgesfirst, esep="+2"];',
              'node [shape=box, fixedsize=true, label=""];',
              "edge [arrowhead=normal, arrowsize=0.5];"]
     for box_id, (left, top, right, bottom) in boxes.items():
         lines.append(f'{names[box_id]} [pos="{(left + right) / 2:.3f},'
                      f'{height - (top + bottom) / 2:.3f}!", width={(right - left) / 72:.5f}, '
                      f"height={(bottom - top) / 72:.5f}];")
-    drawn = [w for w in wires if w.source in names and w.target in names
-             and w.source != w.target]
     for index, wire in enumerate(drawn):
         lines.append(f"{names[wire.source]} -> {names[wire.target]} [id=w{index}];")
     lines.append("}")
@@ -114,16 +133,53 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
     for edge in laid.get("edges", []):
         wire = drawn[int(edge["id"][1:])]
         curve, tip = _spline(edge.get("pos", ""))
-        routes[wire.id] = tuple((x + shift_x, height - (y + shift_y))
-                                for x, y in [*curve, *([tip] if tip else [])])
-    label_at: dict[str, Point] = {}
-    taken: list[Rect] = []
-    for wire in drawn:
-        if wire.label_size and len(routes.get(wire.id, ())) >= 2:
-            label_at[wire.id] = _label_place(routes[wire.id], wire.label_size,
-                                             list(boxes.values()), taken)
-            taken.append(_rect(label_at[wire.id], wire.label_size))
-    return Routed(routes, label_at)
+        points = [(x + shift_x, height - (y + shift_y))
+                  for x, y in [*curve, *([tip] if tip else [])]]
+        if len(points) >= 2:  # Graphviz clips to its own rounding of a box: clip to ours
+            points[0] = _leave(points[0], points[1], boxes[wire.source])
+            points[-1] = _leave(points[-1], points[-2], boxes[wire.target])
+        routes[wire.id] = tuple(points)
+    return routes
+
+
+def _through(points: Sequence[Point], wire: Wire, boxes: dict[str, Rect]) -> bool:
+    """Whether the line enters a box other than its ends."""
+    return any(_enters(a, b, rect) for a, b in zip(points, points[1:], strict=False)
+               for box_id, rect in boxes.items() if box_id not in (wire.source, wire.target))
+
+
+def _enters(a: Point, b: Point, rect: Rect, eps: float = 1e-3) -> bool:
+    """Whether the segment ``a``-``b`` passes through the open rectangle (Liang-Barsky)."""
+    left, top, right, bottom = rect[0] + eps, rect[1] + eps, rect[2] - eps, rect[3] - eps
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return high - low > eps
+
+
+def _leave(end: Point, towards: Point, box: Rect) -> Point:
+    """``end`` moved along the line to ``towards`` onto the border of ``box`` if it is inside."""
+    left, top, right, bottom = box
+    if not (left < end[0] < right and top < end[1] < bottom):
+        return end
+    dx, dy = towards[0] - end[0], towards[1] - end[1]
+    steps = [t for t in ((left - end[0]) / dx if dx < 0 else None,
+                         (right - end[0]) / dx if dx > 0 else None,
+                         (top - end[1]) / dy if dy < 0 else None,
+                         (bottom - end[1]) / dy if dy > 0 else None) if t is not None]
+    t = min(steps, default=0.0)
+    return end[0] + dx * t, end[1] + dy * t
 
 
 def _spline(pos: str) -> tuple[list[Point], Point | None]:
@@ -165,7 +221,9 @@ def _straight(points: list[Point]) -> list[Point]:
     return kept
 
 
-_FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)
+_FRACTIONS = tuple(sorted((k / 20 for k in range(1, 20)), key=lambda f: (abs(f - 0.5), f)))
+# label heights off the line: on it first, then above or below, up to clear of a tall box
+_SHIFTS = (0.0, *(sign * k / 2 for k in range(1, 17) for sign in (-1, 1)))
 
 
 def _rect(centre: Point, size: tuple[float, float]) -> Rect:
@@ -189,7 +247,7 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
     best, best_cost = route[0], None
     for fraction in _FRACTIONS:
         at = _along(route, lengths, lengths[-1] * fraction)
-        for shift in (0.0, -size[1] * 0.75, size[1] * 0.75):
+        for shift in (s * size[1] for s in _SHIFTS):
             centre = (at[0], at[1] + shift)
             rect = _rect(centre, size)
             cost = 1000 * sum(_overlap(rect, box) for box in boxes) \
