@@ -180,16 +180,48 @@ def test_the_checker_catches_a_route_through_a_box_and_overlapping_boxes():
     assert not enters(((0, 40), (100, 40)), (40, 40, 60, 60))  # along the border: outside
 
 
-def test_on_screen_every_organisation_keeps_its_place_at_every_date():
+def slider_days(start: int = 2012, end: int = 2026) -> list[dt.date]:
+    """Every month of the slider, with the named stops among them, in order."""
+    months = [dt.date(y, m, 1) for y in range(start, end) for m in range(1, 13)]
+    return sorted(set(months) | set(named_days("bundled")))
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4"])
+def test_a_box_on_both_sides_of_a_slider_step_keeps_its_tier_and_its_order(frame):
+    """The mental map: tiers stay top to bottom, and two organisations drawn on both sides
+    of a step keep their order within their tier (reading the tier's rows left to right)."""
     graph = area_graph("bundled")
-    places: dict[str, tuple[float, float]] = {}
-    sizes = set()
-    for day in [*named_days("bundled"), dt.date(2016, 1, 1), dt.date(2024, 6, 1)]:
-        drawn = drawing(graph, scene(graph, day), "screen")
-        sizes.add((drawn.width, drawn.height))
-        for node in drawn.nodes:
-            assert places.setdefault(node.id, (node.x, node.y)) == (node.x, node.y), node.id
-    assert len(sizes) == 1  # the same canvas at every date: nothing below it moves
+    dataset = dataset_of(graph)
+    tier = {o.id: dataset.kinds[o.kind].tier for o in dataset.organisations.values()
+            if not dataset.kinds[o.kind].while_related}
+    before: dict[str, tuple[int, tuple[float, float]]] | None = None
+    for day in slider_days():
+        drawn = drawing(graph, scene(graph, day), frame)
+        boxes = [n for n in drawn.nodes if n.id in tier]
+        for upper in boxes:  # a higher tier is drawn wholly above a lower one
+            for lower in boxes:
+                if tier[upper.id] < tier[lower.id]:
+                    assert upper.y + upper.height / 2 < lower.y - lower.height / 2, (day, upper.id)
+        now = {n.id: (tier[n.id], (n.y, n.x)) for n in boxes}
+        if before is not None:
+            common = sorted(set(now) & set(before))
+            for a in common:
+                for b in common:
+                    if now[a][0] == now[b][0] and before[a][1] < before[b][1]:
+                        assert now[a][1] < now[b][1], (day, a, b)
+        before = now
+
+
+def test_people_sit_beside_the_body_where_they_hold_their_role():
+    graph = area_graph("bundled")
+    for day in named_days("bundled"):
+        view = scene(graph, day)
+        drawn = {n.id: n for n in drawing(graph, view, "a4").nodes}
+        people = {n.id for n in view.nodes if n.kind == "Person"}
+        for person in people:
+            posts = [e.target for e in view.edges if e.source == person and e.role]
+            assert posts, (day, person)
+            assert any(abs(drawn[p].y - drawn[person].y) < EPS for p in posts), (day, person)
 
 
 def test_people_without_a_role_are_not_drawn_or_counted():
@@ -214,10 +246,11 @@ def test_three_mergers_arrive_as_three_arrows_into_one_box():
         target = next(n for n in drawn.nodes if n.id == "blmk-ccg")
         tips = {e.points[-1] for e in merged}
         assert len(tips) == 3  # three separate arrowheads
-        for tip in tips:  # each on the successor's border
-            assert abs(tip[1] - (target.y - target.height / 2)) < EPS or \
-                abs(tip[1] - (target.y + target.height / 2)) < EPS
-            assert target.x - target.width / 2 < tip[0] < target.x + target.width / 2
+        left, top = target.x - target.width / 2, target.y - target.height / 2
+        right, bottom = target.x + target.width / 2, target.y + target.height / 2
+        for x, y in tips:  # each on the successor's border
+            assert left - EPS <= x <= right + EPS and top - EPS <= y <= bottom + EPS
+            assert min(abs(x - left), abs(x - right), abs(y - top), abs(y - bottom)) < EPS
         others = [e for e in drawn.edges if not e.lineage]
         assert drawn.edges[-3:] == tuple(merged) or all(e.lineage for e in drawn.edges[-3:])
         assert min(e.line_width for e in merged) > max(e.line_width for e in others)

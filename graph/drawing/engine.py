@@ -88,14 +88,18 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
     """Polyline routes for ``wires`` between ``boxes`` (y down, the drawing ``height`` tall)
     that go round every other box, and a place for each label clear of the boxes. Where
     Graphviz's polyline router leaves a line through a box (it does, rarely, without a
-    word), that line is taken from its spline router instead."""
+    word), that line is taken from its spline router instead, or else its orthogonal one."""
     drawn = [w for w in wires if w.source in boxes and w.target in boxes
              and w.source != w.target]
     routes = _routes(boxes, drawn, height, "polyline")
-    astray = [w for w in drawn if _through(routes[w.id], w, boxes)]
-    if astray:
-        curved = _routes(boxes, drawn, height, "true")
-        routes.update({w.id: curved[w.id] for w in astray})
+    for splines in ("true", "ortho"):
+        astray = [w for w in drawn if _through(routes[w.id], w, boxes)]
+        if not astray:
+            break
+        other = _routes(boxes, drawn, height, splines)
+        routes.update({w.id: other[w.id] for w in astray
+                       if w.id in other and not _through(other[w.id], w, boxes)})
+    _spread_ends(routes, drawn, boxes)
     label_at: dict[str, Point] = {}
     taken: list[Rect] = []
     for wire in drawn:
@@ -142,6 +146,38 @@ def _routes(boxes: dict[str, Rect], drawn: Sequence[Wire], height: float,
     return routes
 
 
+SPREAD = 5.0  # units between two lines that would meet a box at one point
+
+
+def _spread_ends(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
+                 boxes: dict[str, Rect]) -> None:
+    """Lines that would leave or reach a box at the same point are moved apart along its
+    border, so three mergers into one box arrive as three arrows."""
+    for end in (0, -1):
+        meeting: dict[tuple[str, int, int], list[str]] = {}
+        for wire in drawn:
+            points = routes.get(wire.id, ())
+            if len(points) >= 2:
+                box = wire.source if end == 0 else wire.target
+                meeting.setdefault((box, round(points[end][0]), round(points[end][1])),
+                                   []).append(wire.id)
+        for (box_id, _, _), ids in meeting.items():
+            if len(ids) < 2:
+                continue
+            left, top, right, bottom = boxes[box_id]
+            x, y = routes[ids[0]][end]
+            along_x = abs(y - top) < 1e-3 or abs(y - bottom) < 1e-3  # on the top or bottom
+            low, high = (left, right) if along_x else (top, bottom)
+            step = min(SPREAD, (high - low) / (len(ids) + 1))
+            for k, wire_id in enumerate(sorted(ids)):
+                offset = (k - (len(ids) - 1) / 2) * step
+                points = list(routes[wire_id])
+                px, py = points[end]
+                points[end] = (min(max(px + offset, low), high), py) if along_x else \
+                    (px, min(max(py + offset, low), high))
+                routes[wire_id] = tuple(points)
+
+
 def _through(points: Sequence[Point], wire: Wire, boxes: dict[str, Rect]) -> bool:
     """Whether the line enters a box other than its ends."""
     return any(_enters(a, b, rect) for a, b in zip(points, points[1:], strict=False)
@@ -169,9 +205,13 @@ def _enters(a: Point, b: Point, rect: Rect, eps: float = 1e-3) -> bool:
 
 
 def _leave(end: Point, towards: Point, box: Rect) -> Point:
-    """``end`` moved along the line to ``towards`` onto the border of ``box`` if it is inside."""
+    """``end`` put on the border of ``box``: moved along the line to ``towards`` if it is
+    inside, onto the nearest border if it stops short by less than a unit."""
     left, top, right, bottom = box
     if not (left < end[0] < right and top < end[1] < bottom):
+        near = (min(max(end[0], left), right), min(max(end[1], top), bottom))
+        if abs(near[0] - end[0]) + abs(near[1] - end[1]) < 1.0:
+            return near
         return end
     dx, dy = towards[0] - end[0], towards[1] - end[1]
     steps = [t for t in ((left - end[0]) / dx if dx < 0 else None,
