@@ -27,6 +27,8 @@ def rel_attributes(rel: Relationship, dataset: Dataset) -> dict[str, Any]:
     # GEXF has its own edge attribute `type` (directed/undirected): call ours `relationship`
     record["relationship"] = record.pop("type")
     record["type_label"] = dataset.relationship_types[rel.type].label
+    if rel.amount_gbp is not None:
+        record["amount_gbp"] = float(rel.amount_gbp)  # money is a double everywhere, as in Neo4j
     return record
 
 
