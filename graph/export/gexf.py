@@ -21,7 +21,6 @@ see ``tests/data/gexf-schema/1.3/README.md``.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -30,7 +29,7 @@ import networkx as nx
 from graph.core.colours import hex_colour, safe_colour
 from graph.core.temporal import dataset_of, relationship
 from graph.drawing.scene import kind_colours, type_styles
-from graph.export.attributes import NO_GROUPING, flat, org_attributes, rel_attributes
+from graph.export.attributes import NO_GROUPING, edge_kinds, flat, org_attributes, rel_attributes
 from graph.export.history import Changing, Drawn, History, Spell, history
 from graph.export.request import SnapshotRequest
 
@@ -83,24 +82,10 @@ def gexf_document(graph: nx.MultiDiGraph, request: SnapshotRequest) -> ET.Elemen
     for org_id, drawn in found.nodes.items():
         nodes.append(_node(graph, org_id, drawn, node_state.get(org_id, ABSENT)))
     edges = ET.SubElement(body, _tag("edges"), count=str(len(found.edges)))
-    for rel_id, kind in edge_kinds(graph, found).items():
+    for rel_id, kind in edge_kinds(graph, found.edges).items():
         edges.append(_edge(graph, rel_id, found.edges[rel_id], kind,
                            edge_state.get(rel_id, ABSENT)))
     return root
-
-
-def edge_kinds(graph: nx.MultiDiGraph, found: History) -> dict[str, str]:
-    """Relationship id -> its GEXF ``kind``, in the dataset's order: the relationship type, and
-    ``TYPE (n)`` for the n-th edge of one type from one organisation to another, because Gephi
-    keeps only one edge per source, target and kind."""
-    seen: Counter[tuple[str, str, str]] = Counter()
-    kinds = {}
-    for rel in dataset_of(graph).relationships:
-        if rel.id in found.edges:
-            seen[rel.source, rel.type, rel.target] += 1
-            n = seen[rel.source, rel.type, rel.target]
-            kinds[rel.id] = rel.type if n == 1 else f"{rel.type} ({n})"
-    return kinds
 
 
 def _node(graph: nx.MultiDiGraph, org_id: str, drawn: Drawn, state: str) -> ET.Element:

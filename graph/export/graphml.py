@@ -17,6 +17,7 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
 from graph.export.at_day import DayView, day_view
+from graph.export.attributes import edge_kinds
 from graph.export.request import SnapshotRequest
 
 YED = "http://www.yworks.com/xml/graphml"
@@ -25,7 +26,8 @@ YED_NODE, YED_EDGE = "yed_node_graphics", "yed_edge_graphics"
 
 def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
     view = day_view(graph, request)
-    return graphml_bytes(snapshot_graph(view, request), view)
+    kinds = edge_kinds(graph, {e.id for e in view.edges})
+    return graphml_bytes(snapshot_graph(view, request), view, kinds)
 
 
 def snapshot_graph(view: DayView, request: SnapshotRequest) -> nx.MultiDiGraph:
@@ -38,11 +40,15 @@ def snapshot_graph(view: DayView, request: SnapshotRequest) -> nx.MultiDiGraph:
     return result
 
 
-def graphml_bytes(result: nx.MultiDiGraph, view: DayView) -> bytes:
+def graphml_bytes(result: nx.MultiDiGraph, view: DayView, kinds: dict[str, str]) -> bytes:
     # networkx's plain (xml.etree) writer, whether or not lxml is installed: the same bytes
     writer = GraphMLWriter(encoding="utf-8", prettyprint=True, named_key_ids=False)
     writer.add_graph_element(result)
     _add_yed(writer.xml, view)
+    for element in writer.xml.find("graph").findall("edge"):
+        # Gephi reads an <edge>'s ``label`` attribute as its kind (and writes it so): without
+        # it Gephi merges two relationships between the same organisations into one edge
+        element.set("label", kinds[element.get("id")])
     buffer = io.BytesIO()
     writer.dump(buffer)
     return buffer.getvalue()
