@@ -36,7 +36,9 @@ def snapshot_graph(view: DayView, request: SnapshotRequest) -> nx.MultiDiGraph:
     for node in view.nodes:
         result.add_node(node.id, **node.attributes)
     for edge in view.edges:
-        result.add_edge(edge.source, edge.target, key=edge.id, **edge.attributes)
+        # the id again as data: igraph does not keep an <edge>'s id attribute
+        result.add_edge(edge.source, edge.target, key=edge.id, relationship_id=edge.id,
+                        **edge.attributes)
     return result
 
 
