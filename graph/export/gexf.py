@@ -80,23 +80,23 @@ def gexf_document(graph: nx.MultiDiGraph, request: SnapshotRequest) -> ET.Elemen
 
     nodes = ET.SubElement(body, _tag("nodes"), count=str(len(found.nodes)))
     for org_id, drawn in found.nodes.items():
-        nodes.append(_node(graph, org_id, drawn, node_state.get(org_id, ABSENT)))
+        nodes.append(_node(graph, found, org_id, drawn, node_state.get(org_id, ABSENT)))
     edges = ET.SubElement(body, _tag("edges"), count=str(len(found.edges)))
     for rel_id, kind in edge_kinds(graph, found.edges).items():
-        edges.append(_edge(graph, rel_id, found.edges[rel_id], kind,
-                           edge_state.get(rel_id, ABSENT)))
+        edges.append(_edge(graph, found, rel_id, kind, edge_state.get(rel_id, ABSENT)))
     return root
 
 
-def _node(graph: nx.MultiDiGraph, org_id: str, drawn: Drawn, state: str) -> ET.Element:
+def _node(graph: nx.MultiDiGraph, found: History, org_id: str, drawn: Drawn,
+          state: str) -> ET.Element:
     dataset = dataset_of(graph)
     org = dataset.organisations[org_id]
-    names = list(dict.fromkeys(value for _, value in drawn.name.periods))
+    names = list(dict.fromkeys(value for _, _, value in drawn.name.runs))
     element = ET.Element(_tag("node"), id=org_id, label=NAME_SEPARATOR.join(names))
-    _lifetime(element, drawn.state.spells)
+    _lifetime(element, found.spells(drawn.state))
     static = flat(org_attributes(org, org.name, dataset))
     static["state"] = state
-    _values(element, static, NODE_STATIC, {"name": drawn.name, "drawn_as": drawn.state})
+    _values(element, found, static, NODE_STATIC, {"name": drawn.name, "drawn_as": drawn.state})
     _colour(element, kind_colours(graph)[org.kind])
     if drawn.place is not None:
         x, y = drawn.place
@@ -104,16 +104,17 @@ def _node(graph: nx.MultiDiGraph, org_id: str, drawn: Drawn, state: str) -> ET.E
     return element
 
 
-def _edge(graph: nx.MultiDiGraph, rel_id: str, drawn: Drawn, kind: str,
+def _edge(graph: nx.MultiDiGraph, found: History, rel_id: str, kind: str,
           state: str) -> ET.Element:
     dataset = dataset_of(graph)
+    drawn = found.edges[rel_id]
     rel = relationship(graph, rel_id)
     static = flat(rel_attributes(rel, dataset))
     static["state"] = state
     element = ET.Element(_tag("edge"), id=rel.id, source=rel.source, target=rel.target,
                          kind=kind, label=rel.role or static["type_label"])
-    _lifetime(element, drawn.state.spells)
-    _values(element, static, EDGE_STATIC, {"drawn_as": drawn.state})
+    _lifetime(element, found.spells(drawn.state))
+    _values(element, found, static, EDGE_STATIC, {"drawn_as": drawn.state})
     _colour(element, type_styles(graph)[rel.type][0])
     return element
 
@@ -124,14 +125,14 @@ def _declare(body: ET.Element, what: str, mode: str, columns: tuple[tuple[str, s
         ET.SubElement(block, _tag("attribute"), id=title, title=title, type=kind)
 
 
-def _values(element: ET.Element, static: dict[str, Any], columns: tuple[tuple[str, str], ...],
-            changing: dict[str, Changing]) -> None:
+def _values(element: ET.Element, found: History, static: dict[str, Any],
+            columns: tuple[tuple[str, str], ...], changing: dict[str, Changing]) -> None:
     values = ET.SubElement(element, _tag("attvalues"))
     for title, _ in columns:
         if static.get(title) is not None:
             ET.SubElement(values, _tag("attvalue"), {"for": title, "value": str(static[title])})
     for title, periods in changing.items():
-        for spell, value in periods.periods:
+        for spell, value in found.periods(periods):
             ET.SubElement(values, _tag("attvalue"), {"for": title, "value": value,
                                                      **_span(spell)})
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.core.temporal import dataset_of
 from graph.drawing.picture import compute_drawing
-from graph.drawing.scene import GHOST_MONTHS, Scene, SceneEdge, SceneNode
+from graph.drawing.scene import GHOST_MONTHS, Scene
 from graph.export.attributes import NO_GROUPING
 from graph.export.request import SnapshotRequest
 
@@ -33,41 +33,31 @@ class Spell:
     last: Day
 
 
-@dataclass
 class Changing:
-    """A value over time: (spell, value) pairs, oldest first, consecutive equal values merged."""
+    """A value over the stretches of a history: runs of (first stretch, last stretch, value),
+    oldest first, a run extended while the value stays the same in the next stretch."""
 
-    periods: list[tuple[Spell, str]] = field(default_factory=list)
+    __slots__ = ("runs",)
 
-    def add(self, first: Day, last: Day, value: str) -> None:
-        if self.periods:
-            (spell, previous) = self.periods[-1]
-            if previous == value and _next_day(spell.last) == first:
-                self.periods[-1] = (Spell(spell.first, last), value)
-                return
-        self.periods.append((Spell(first, last), value))
+    def __init__(self) -> None:
+        self.runs: list[list] = []
 
-    @property
-    def spells(self) -> list[Spell]:
-        merged: list[Spell] = []
-        for spell, _ in self.periods:
-            if merged and _next_day(merged[-1].last) == spell.first:
-                merged[-1] = Spell(merged[-1].first, spell.last)
-            else:
-                merged.append(spell)
-        return merged
+    def add(self, stretch: int, value: str) -> None:
+        if self.runs and self.runs[-1][1] == stretch - 1 and self.runs[-1][2] == value:
+            self.runs[-1][1] = stretch
+        else:
+            self.runs.append([stretch, stretch, value])
 
 
-@dataclass
 class Drawn:
-    """One organisation or relationship over the history: its name (or label) and state on
-    each stretch it was drawn; ``node`` / ``edge`` is its scene record from its first stretch."""
+    """One organisation or relationship over the history: its name (a node) and its state on
+    each stretch it was drawn, and the page's (x, y) of its box (CSS pixels)."""
 
-    name: Changing = field(default_factory=Changing)
-    state: Changing = field(default_factory=Changing)
-    node: SceneNode | None = None
-    edge: SceneEdge | None = None
-    place: tuple[float, float] | None = None  # the page's (x, y) of its box, CSS pixels
+    __slots__ = ("name", "state", "place")
+
+    def __init__(self) -> None:
+        self.name, self.state = Changing(), Changing()
+        self.place: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +65,21 @@ class History:
     area: str
     nodes: dict[str, Drawn]
     edges: dict[str, Drawn]
+    stretches: tuple[tuple[Day, Day], ...]  # (first day, last day) of each stretch
+
+    def periods(self, value: Changing) -> list[tuple[Spell, str]]:
+        """(spell, value) pairs, oldest first."""
+        return [(Spell(self.stretches[a][0], self.stretches[b][1]), v) for a, b, v in value.runs]
+
+    def spells(self, value: Changing) -> list[Spell]:
+        """The spells in which it has any value: when it is drawn."""
+        merged: list[list[int]] = []
+        for a, b, _ in value.runs:
+            if merged and merged[-1][1] == a - 1:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        return [Spell(self.stretches[a][0], self.stretches[b][1]) for a, b in merged]
 
 
 def history(graph: nx.MultiDiGraph, request: SnapshotRequest) -> History:
@@ -84,10 +89,12 @@ def history(graph: nx.MultiDiGraph, request: SnapshotRequest) -> History:
     plain = dataclasses.replace(request, diff_from=None)
     nodes: dict[str, Drawn] = {}
     edges: dict[str, Drawn] = {}
-    for day, first, last in stretches(change_days(graph)):
+    found = stretches(change_days(graph))
+    for index, (day, _, _) in enumerate(found):
         view = plain.scene(graph, day, max_nodes=NO_GROUPING)
-        _record(view, first, last, nodes, edges, graph)
-    return History(dataset_of(graph).area.name, nodes, edges)
+        _record(graph, view, index, nodes, edges)
+    return History(dataset_of(graph).area.name, nodes, edges,
+                   tuple((first, last) for _, first, last in found))
 
 
 def stretches(starts: list[dt.date]) -> list[tuple[dt.date, Day, Day]]:
@@ -101,16 +108,21 @@ def stretches(starts: list[dt.date]) -> list[tuple[dt.date, Day, Day]]:
     return found
 
 
-def _record(view: Scene, first: Day, last: Day, nodes: dict[str, Drawn],
-            edges: dict[str, Drawn], graph: nx.MultiDiGraph) -> None:
-    newcomers = [n for n in view.nodes if n.id not in nodes]
+def _record(graph: nx.MultiDiGraph, view: Scene, stretch: int, nodes: dict[str, Drawn],
+            edges: dict[str, Drawn]) -> None:
+    newcomers = False
     for node in view.nodes:
-        drawn = nodes.setdefault(node.id, Drawn(node=node))
-        drawn.name.add(first, last, node.name)
-        drawn.state.add(first, last, node.state)
+        drawn = nodes.get(node.id)
+        if drawn is None:
+            drawn = nodes[node.id] = Drawn()
+            newcomers = True
+        drawn.name.add(stretch, node.name)
+        drawn.state.add(stretch, node.state)
     for edge in view.edges:
-        drawn = edges.setdefault(edge.id, Drawn(edge=edge))
-        drawn.state.add(first, last, edge.state)
+        drawn = edges.get(edge.id)
+        if drawn is None:
+            drawn = edges[edge.id] = Drawn()
+        drawn.state.add(stretch, edge.state)
     if newcomers:
         # each box keeps its all-time cell on the page: its place the first day it is drawn
         # is its place on every day (edges do not move boxes, so none are routed here)
@@ -139,7 +151,3 @@ def ghost_end(taken_over: dt.date, months: int = GHOST_MONTHS) -> dt.date:
     ``taken_over``."""
     month_index = taken_over.year * 12 + taken_over.month - 1 + (taken_over.day > 1) + months
     return dt.date(month_index // 12, month_index % 12 + 1, 1)
-
-
-def _next_day(day: Day) -> Day:
-    return None if day is None else day + dt.timedelta(days=1)
