@@ -17,10 +17,11 @@ CYTOSCAPE_JS = ROOT / "tests" / "js"
 
 
 def gephi(path: Path, days: list[str] = (), *, export_gexf: Path | None = None,
-          export_graphml: Path | None = None) -> dict:
+          export_graphml: Path | None = None, export_svg: Path | None = None) -> dict:
     """What Gephi 0.10.1 reads from ``path`` (see scripts/gephi-probe/src/orgs/gephi/Probe.java):
     nodes, edges, columns, the importer's issues, and on each of ``days`` the nodes and edges its
-    timeline filter keeps with the dynamic values it gives them."""
+    timeline filter keeps with the dynamic values it gives them. ``export_*`` write Gephi's own
+    GEXF, GraphML and SVG (its Preview) of what it read."""
     if not GEPHI_CLASSPATH.exists() or shutil.which("java") is None:
         pytest.fail("the Gephi Toolkit probe is not built: run scripts/gephi-probe/build "
                     "(scripts/test does; it needs a JDK 17+ and Maven)")
@@ -33,6 +34,8 @@ def gephi(path: Path, days: list[str] = (), *, export_gexf: Path | None = None,
         command += ["--export-gexf", str(export_gexf)]
     if export_graphml:
         command += ["--export-graphml", str(export_graphml)]
+    if export_svg:
+        command += ["--export-svg", str(export_svg)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"Gephi could not open {path.name}: {done.stderr[-2000:]}"
     return json.loads(out.read_text(encoding="utf-8"))

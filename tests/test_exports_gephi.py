@@ -157,6 +157,19 @@ def test_gephi_colours_nodes_by_kind_and_places_them_as_the_page_does(bundled, s
         assert nodes[org_id]["y"] - a["y"] == pytest.approx(ay - y)  # Gephi's y points up
 
 
+def test_gephi_draws_the_page_right_side_up(bundled, whole_history, tmp_path):
+    picture = tmp_path / "gephi.svg"
+    gephi(whole_history, export_svg=picture)
+    # Gephi's Preview: one circle per node, classed by its id; SVG's y grows downward
+    heights = {c.get("class").removeprefix("id_"): float(c.get("cy"))
+               for c in etree.parse(str(picture)).iter("{http://www.w3.org/2000/svg}circle")}
+    dataset = bundled.graph["dataset"]
+    tier = {o.id: dataset.kinds[o.kind].tier for o in dataset.organisations.values()}
+    top, bottom = min(tier.values()), max(tier.values())
+    assert max(heights[i] for i in heights if tier[i] == top) < min(
+        heights[i] for i in heights if tier[i] == bottom)  # national bodies above people
+
+
 def test_gephi_types_the_attributes_and_finds_no_internal_columns(seen):
     edge_columns = {c["id"]: c["type"] for c in seen["edge_columns"]}
     node_columns = {c["id"]: c["type"] for c in seen["node_columns"]}

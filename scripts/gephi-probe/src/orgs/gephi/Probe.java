@@ -40,9 +40,11 @@ import org.openide.util.Lookup;
  * colour, position, time intervals and attributes (a dynamic one as its [start, end, value]
  * periods); on each --at day, the nodes and edges Gephi's timeline filter keeps and the values
  * of the dynamic attributes Gephi gives that day; and the importer's issues. --export-gexf and
- * --export-graphml write Gephi's own re-export of what it read.
+ * --export-graphml write Gephi's own re-export of what it read, --export-svg its drawing (the
+ * Preview, as File > Export > SVG makes it).
  *
  * Usage: Probe FILE OUT.json [--at YYYY-MM-DD]... [--export-gexf FILE] [--export-graphml FILE]
+ *        [--export-svg FILE]
  */
 public final class Probe {
     private static final DateTimeZone UTC = DateTimeZone.UTC;
@@ -50,17 +52,19 @@ public final class Probe {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: Probe FILE OUT.json [--at YYYY-MM-DD]... "
-                    + "[--export-gexf FILE] [--export-graphml FILE]");
+                    + "[--export-gexf FILE] [--export-graphml FILE] [--export-svg FILE]");
             System.exit(2);
         }
         List<String> days = new ArrayList<>();
         String gexfOut = null;
         String graphmlOut = null;
+        String svgOut = null;
         for (int i = 2; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--at": days.add(args[i + 1]); break;
                 case "--export-gexf": gexfOut = args[i + 1]; break;
                 case "--export-graphml": graphmlOut = args[i + 1]; break;
+                case "--export-svg": svgOut = args[i + 1]; break;
                 default: System.err.println("unknown option " + args[i]); System.exit(2);
             }
         }
@@ -110,11 +114,10 @@ public final class Probe {
             at.put(day, alive(model, AttributeUtils.parseDateTime(day, UTC)));
         }
         out.put("at", at);
-        if (gexfOut != null || graphmlOut != null) {
-            ExportController exports = Lookup.getDefault().lookup(ExportController.class);
-            export(exports, "gexf", gexfOut, workspace);
-            export(exports, "graphml", graphmlOut, workspace);
-        }
+        ExportController exports = Lookup.getDefault().lookup(ExportController.class);
+        export(exports, "gexf", gexfOut, workspace);
+        export(exports, "graphml", graphmlOut, workspace);
+        export(exports, "svg", svgOut, workspace);
         try (Writer writer = new FileWriter(args[1])) {
             new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(out, writer);
         }
