@@ -199,6 +199,19 @@ def test_what_gephi_writes_back_keeps_names_kinds_dates_and_lifetimes(whole_hist
         assert set(back["at"][day]["edges"]) == set(seen["at"][day]["edges"])
 
 
+def test_gephis_graphml_of_the_history_writes_names_over_time_in_a_type_igraph_refuses(
+        whole_history, tmp_path):
+    # what docs/exports.md says does not survive: Gephi writes a dynamic column with its own
+    # type name, which GraphML does not define; our GraphML export is the way to igraph
+    again = tmp_path / "gephi.graphml"
+    gephi(whole_history, export_graphml=again)
+    keys = etree.parse(str(again)).iter("{http://graphml.graphdrawing.org/xmlns}key")
+    assert {k.get("attr.name") for k in keys if k.get("attr.type") == "intervalstringmap"} == {
+        "name", "drawn_as"}
+    with pytest.raises(igraph.InternalError, match="Unknown attribute type 'intervalstringmap'"):
+        igraph.Graph.Read_GraphML(str(again))
+
+
 @pytest.mark.parametrize("day", ["2014-06-01", "2021-06-01"])
 def test_gephi_reads_the_graphml_labels_and_igraph_reads_gephis_re_export(bundled, tmp_path,
                                                                           day):
