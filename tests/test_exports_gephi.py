@@ -16,7 +16,6 @@ from lxml import etree
 
 from graph.core.model import effective_span
 from graph.core.temporal import build_graph
-from graph.drawing.picture import drawing
 from graph.drawing.scene import kind_colours, scene
 from graph.export.history import change_days
 from graph.export.snapshot import render_snapshot
@@ -144,17 +143,26 @@ def test_gephi_reads_names_over_time_and_the_label_lists_them_in_order(seen):
     assert columns["name"]["dynamic"] and columns["name"]["type"] == "IntervalStringMap"
 
 
-def test_gephi_colours_nodes_by_kind_and_places_them_as_the_page_does(bundled, seen):
+def test_gephi_colours_nodes_by_kind_and_places_them_where_the_file_says(bundled,
+                                                                       whole_history, seen):
     colours = kind_colours(bundled)
     assert all(n["colour"] == colours[n["attributes"]["kind"]] for n in seen["nodes"])
-    # Gephi centres what it reads, so compare places relative to one organisation
-    page = scene(bundled, "2021-06-01", max_nodes=EVERYTHING)
-    boxes = {b.id: (b.x, b.y) for b in drawing(bundled, page, "screen").nodes}
+    viz = "{http://gexf.net/1.3/viz}position"
+    written = {n.get("id"): (float(n.find(viz).get("x")), float(n.find(viz).get("y")))
+               for n in etree.parse(str(whole_history)).iter("{http://gexf.net/1.3}node")}
+    # Gephi centres what it reads, so compare places relative to one box
     nodes = {n["id"]: n for n in seen["nodes"]}
-    (ax, ay), a = boxes["dhsc"], nodes["dhsc"]
-    for org_id, (x, y) in boxes.items():
-        assert nodes[org_id]["x"] - a["x"] == pytest.approx(x - ax)
-        assert nodes[org_id]["y"] - a["y"] == pytest.approx(ay - y)  # Gephi's y points up
+    (ax, ay), a = written["dhsc"], nodes["dhsc"]
+    for org_id, (x, y) in written.items():
+        assert (nodes[org_id]["x"] - a["x"], nodes[org_id]["y"] - a["y"]) == (
+            pytest.approx(x - ax, abs=0.01), pytest.approx(y - ay, abs=0.01))
+
+
+def test_no_two_organisations_alive_on_one_day_share_a_place_in_gephi(seen, every_day):
+    place = {n["id"]: (n["x"], n["y"]) for n in seen["nodes"]}
+    for day in every_day:
+        alive = seen["at"][day]["nodes"]
+        assert len({place[i] for i in alive}) == len(alive), day
 
 
 def test_gephi_draws_the_page_right_side_up(bundled, whole_history, tmp_path):

@@ -10,7 +10,9 @@ the whole history and shows, on any day, exactly what the page shows that day.
 - ``name`` (the name on each day) and ``drawn_as`` (``current`` or ``ghost``) are dynamic
   attributes with their periods; the ``label`` is the names in order ("A → B").
 - ``viz:color`` is the kind's (a node) or the type's (an edge) colour; ``viz:position`` the
-  page's place of the box in CSS pixels, with y negated because Gephi's y axis points up.
+  place of the box when the page's drawing code draws the whole history at once (one place for
+  all of time, no two boxes on one spot), in CSS pixels, with y negated because Gephi's y axis
+  points up.
 - Other attributes are static and typed: money as a double; recorded dates stay text at their
   own precision ("2014-03"), since GEXF has no date type and a month is not a day; the lifetime
   itself is in the node's and edge's typed ``start``/``end`` (``timeformat="date"``).

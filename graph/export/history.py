@@ -6,6 +6,10 @@ The page draws ``scene(graph, day, ...)``; what it shows only changes on the day
 recently". So the scene is asked once per stretch between two such days, and each thing's spells
 are the stretches it was drawn in. A file made from this history (the GEXF) then shows, on any
 day, exactly what the page shows, because it is the page's own answer.
+
+A file has one place per box for all of time, so the places are those of one drawing of the
+whole history at once (every organisation and relationship ever drawn), made by the page's own
+drawing code: no two boxes of the history overlap, whichever days they share.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import networkx as nx
 
 from graph.core.temporal import dataset_of
 from graph.drawing.picture import compute_drawing
-from graph.drawing.scene import GHOST_MONTHS, Scene
+from graph.drawing.scene import GHOST_MONTHS, Scene, SceneEdge, SceneNode
 from graph.export.attributes import NO_GROUPING
 from graph.export.request import SnapshotRequest
 
@@ -51,12 +55,14 @@ class Changing:
 
 class Drawn:
     """One organisation or relationship over the history: its name (a node) and its state on
-    each stretch it was drawn, and the page's (x, y) of its box (CSS pixels)."""
+    each stretch it was drawn, its scene record the first time, and (a node) the (x, y) of its
+    box in the drawing of the whole history (CSS pixels, y down)."""
 
-    __slots__ = ("name", "state", "place")
+    __slots__ = ("name", "state", "first", "place")
 
-    def __init__(self) -> None:
+    def __init__(self, first: SceneNode | SceneEdge) -> None:
         self.name, self.state = Changing(), Changing()
+        self.first = first
         self.place: tuple[float, float] | None = None
 
 
@@ -92,7 +98,8 @@ def history(graph: nx.MultiDiGraph, request: SnapshotRequest) -> History:
     found = stretches(change_days(graph))
     for index, (day, _, _) in enumerate(found):
         view = plain.scene(graph, day, max_nodes=NO_GROUPING)
-        _record(graph, view, index, nodes, edges)
+        _record(view, index, nodes, edges)
+    _place(graph, view, nodes, edges)
     return History(dataset_of(graph).area.name, nodes, edges,
                    tuple((first, last) for _, first, last in found))
 
@@ -108,28 +115,29 @@ def stretches(starts: list[dt.date]) -> list[tuple[dt.date, Day, Day]]:
     return found
 
 
-def _record(graph: nx.MultiDiGraph, view: Scene, stretch: int, nodes: dict[str, Drawn],
+def _record(view: Scene, stretch: int, nodes: dict[str, Drawn],
             edges: dict[str, Drawn]) -> None:
-    newcomers = False
     for node in view.nodes:
         drawn = nodes.get(node.id)
         if drawn is None:
-            drawn = nodes[node.id] = Drawn()
-            newcomers = True
+            drawn = nodes[node.id] = Drawn(node)
         drawn.name.add(stretch, node.name)
         drawn.state.add(stretch, node.state)
     for edge in view.edges:
         drawn = edges.get(edge.id)
         if drawn is None:
-            drawn = edges[edge.id] = Drawn()
+            drawn = edges[edge.id] = Drawn(edge)
         drawn.state.add(stretch, edge.state)
-    if newcomers:
-        # each box keeps its all-time cell on the page: its place the first day it is drawn
-        # is its place on every day (edges do not move boxes, so none are routed here)
-        boxes = compute_drawing(graph, dataclasses.replace(view, edges=()), "screen")
-        for box in boxes.nodes:
-            if nodes[box.id].place is None:
-                nodes[box.id].place = (box.x, box.y)
+
+
+def _place(graph: nx.MultiDiGraph, view: Scene, nodes: dict[str, Drawn],
+           edges: dict[str, Drawn]) -> None:
+    """Each box's place in one drawing of everything the history holds, as in force."""
+    everything = dataclasses.replace(
+        view, nodes=tuple(dataclasses.replace(d.first, state="current") for d in nodes.values()),
+        edges=tuple(dataclasses.replace(d.first, state="current") for d in edges.values()))
+    for box in compute_drawing(graph, everything, "screen").nodes:
+        nodes[box.id].place = (box.x, box.y)
 
 
 def change_days(graph: nx.MultiDiGraph) -> list[dt.date]:
