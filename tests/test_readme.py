@@ -37,6 +37,17 @@ def test_the_pattern_reads_files_tests_and_continuations():
 def test_every_test_the_readme_names_exists():
     files, tests = named_tests((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(tests) > 50  # the Safety list and the store sections name many
+    assert_exist(files, tests)
+
+
+def test_every_test_the_export_docs_name_exists():
+    docs = [ROOT / "docs" / "exports.md", ROOT / "tests" / "data" / "gexf-schema" / "1.3" / "README.md"]
+    files, tests = named_tests("\n".join(p.read_text(encoding="utf-8") for p in docs))
+    assert len(tests) > 15  # each format names the tests that prove what survives
+    assert_exist(files, tests)
+
+
+def assert_exist(files: set[str], tests: set[tuple[str, str]]) -> None:
     missing_files = sorted(f for f in files if not (ROOT / "tests" / f).is_file())
     assert not missing_files
     missing = sorted(f"{file}::{test}" for file, test in tests

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-import xmlschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from graph.core.temporal import build_graph
 from graph.export.request import SnapshotError
@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 MINI = DATA / "mini.yaml"
 HOSTILE = DATA / "hostile.yaml"
-GEXF_XSD = Path(__file__).parent / "data" / "gexf-schema" / "1.2draft" / "gexf.xsd"
+GEXF_RNG = Path(__file__).parent / "data" / "gexf-schema" / "1.3" / "gexf.rng"
+GEXF = "{http://gexf.net/1.3}"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -38,8 +39,13 @@ def mini() -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="module")
-def gexf_schema() -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(str(GEXF_XSD))
+def gexf_schema() -> etree.RelaxNG:
+    """The official GEXF 1.3 grammar (its published XSD does not compile: see the README)."""
+    return etree.RelaxNG(etree.parse(str(GEXF_RNG)))
+
+
+def valid_gexf(schema: etree.RelaxNG, gexf: bytes) -> None:
+    assert schema.validate(etree.fromstring(gexf)), schema.error_log
 
 
 def snapshot_json(graph, date, **options) -> dict:
@@ -250,40 +256,50 @@ def test_graphml_has_the_same_nodes_and_edges_as_the_json(mini, tmp_path, option
     assert graphml.nodes[first["id"]]["kind_label"] == first["kind_label"]
 
 
+def spells(element: ET.Element) -> list[tuple[str | None, str | None]]:
+    """A GEXF node's or edge's intervals, read from its ``start``/``end`` or its spells."""
+    found = [(s.get("start"), s.get("end")) for s in element.iter(f"{GEXF}spell")]
+    return found or [(element.get("start"), element.get("end"))]
+
+
 def test_gexf_is_valid_dynamic_and_covers_all_of_time(mini, gexf_schema, tmp_path):
     gexf = render_snapshot(mini, "gexf", "2021-04-01")
-    gexf_schema.validate(gexf.decode("utf-8"))
-    graph_element = ET.fromstring(gexf).find("{http://www.gexf.net/1.2draft}graph")
+    valid_gexf(gexf_schema, gexf)
+    root = ET.fromstring(gexf)
+    graph_element = root.find(f"{GEXF}graph")
     assert graph_element.get("mode") == "dynamic" and graph_element.get("timeformat") == "date"
-    assert "name" not in graph_element.attrib
+    dataset = mini.graph["dataset"]
+    nodes = {n.get("id"): n for n in root.iter(f"{GEXF}node")}
+    assert set(nodes) == set(dataset.organisations)  # all of time, not the date
+    assert {e.get("id") for e in root.iter(f"{GEXF}edge")} == {r.id for r in dataset.relationships}
+    # drawn while it exists, then for 12 months as "ended recently" beside its successor
+    assert spells(nodes["ccg-north"]) == [("2013-04-01", "2022-03-31")]
+    drawn_as = [(v.get("value"), v.get("start"), v.get("end"))
+                for v in nodes["ccg-north"].iter(f"{GEXF}attvalue") if v.get("for") == "drawn_as"]
+    assert drawn_as == [("current", "2013-04-01", "2021-03-31"),
+                        ("ghost", "2021-04-01", "2022-03-31")]
     path = tmp_path / "s.gexf"
     path.write_bytes(gexf)
     read = nx.read_gexf(path)
-    dataset = mini.graph["dataset"]
-    assert read.number_of_nodes() == len(dataset.organisations)  # all of time, not the date
-    assert read.number_of_edges() == len(dataset.relationships)
-    north = read.nodes["ccg-north"]
-    assert (north["start"], north["end"]) == ("2013-04-01", "2021-03-31")  # end: last day
-    assert north["valid_to"] == "2021-04-01"  # the YAML's exclusive end, kept as written
+    assert read.nodes["ccg-north"]["valid_to"] == "2021-04-01"  # the YAML's end, as written
     edge = read.edges["ccg-north", "ccg-all"]
     assert edge["relationship"] == "MERGED_INTO" and edge["label"] == "merged into"
 
 
-def test_gexf_focus_keeps_the_neighbourhood_over_all_time(mini, gexf_schema, tmp_path):
+def test_gexf_focus_keeps_what_the_focused_page_draws_over_all_time(mini, gexf_schema):
     gexf = render_snapshot(mini, "gexf", "2021-04-01", focus="ccg-all", depth=1,
                            diff_from="2020-01-01")
-    gexf_schema.validate(gexf.decode("utf-8"))
-    path = tmp_path / "s.gexf"
-    path.write_bytes(gexf)
-    # ccg-all's all-time neighbours: the merged CCGs, the hospital and its successor
-    assert set(nx.read_gexf(path).nodes) == {"ccg-all", "ccg-north", "ccg-south", "hospital",
-                                             "icb"}
+    valid_gexf(gexf_schema, gexf)
+    drawn = {n.get("id") for n in ET.fromstring(gexf).iter(f"{GEXF}node")}
+    # ccg-all and, while it exists, its neighbours and the CCGs merged into it; not the ICB
+    # that took over from it (the focused page draws nothing once ccg-all has ended)
+    assert drawn == {"ccg-all", "ccg-north", "ccg-south", "hospital"}
 
 
-def alive(attributes: dict, day: dt.date) -> bool:
-    start, end = attributes.get("start"), attributes.get("end")
-    return ((start is None or dt.date.fromisoformat(start) <= day)
-            and (end is None or day <= dt.date.fromisoformat(end)))
+def alive(element: ET.Element, day: dt.date) -> bool:
+    return any((start is None or dt.date.fromisoformat(start) <= day)
+               and (end is None or day <= dt.date.fromisoformat(end))
+               for start, end in spells(element))
 
 
 @settings(max_examples=40, deadline=None)
@@ -291,16 +307,11 @@ def alive(attributes: dict, day: dt.date) -> bool:
 def test_gexf_intervals_agree_with_the_view_on_any_day(day):
     graph = build_graph(load(MINI))
     data = snapshot_json(graph, day.isoformat())
-    in_force = {n["id"] for n in data["nodes"] if n["state"] != "ghost"}
-    rels_in_force = {e["id"] for e in data["edges"] if e["state"] != "ghost"}
-    root = ET.fromstring(render_snapshot(graph, "gexf", day.isoformat()))
-    ns = "{http://www.gexf.net/1.2draft}"
-    lineage = {t for t, r in graph.graph["dataset"].relationship_types.items() if r.lineage}
-    nodes = {n.get("id") for n in root.iter(f"{ns}node") if alive(n.attrib, day)}
-    edges = {e.get("id") for e in root.iter(f"{ns}edge")
-             if alive(e.attrib, day) and e.get("id").split("|")[1] not in lineage}
-    assert nodes == in_force
-    assert edges == rels_in_force
+    root = ET.fromstring(render_snapshot(graph, "gexf", "2020-01-01"))
+    nodes = {n.get("id") for n in root.iter(f"{GEXF}node") if alive(n, day)}
+    edges = {e.get("id") for e in root.iter(f"{GEXF}edge") if alive(e, day)}
+    assert nodes == {n["id"] for n in data["nodes"]}
+    assert edges == {e["id"] for e in data["edges"]}
 
 
 # -- HTML ----------------------------------------------------------------------------------
@@ -352,12 +363,14 @@ def test_hostile_text_cannot_close_the_script_or_add_markup():
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
 
 
-@pytest.mark.parametrize("fmt", ["svg", "json", "graphml", "gexf"])
+@pytest.mark.parametrize("fmt", ["svg", "json", "graphml", "gexf", "cytoscape"])
 def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
     graph = build_graph(load(HOSTILE))
     content = render_snapshot(graph, fmt, "2019-06-01")
     if fmt == "json":
         names = {n["name"] for n in json.loads(content)["nodes"]}
+    elif fmt == "cytoscape":
+        names = {n["data"]["name"] for n in json.loads(content)["elements"]["nodes"]}
     elif fmt == "svg":  # long words are wrapped onto several lines of text
         assert "</script><script>alert(1)</script>" in "".join(svg_texts(content))
         assert "<img src=x onerror=alert(1)>" in " ".join(svg_texts(content))
@@ -375,7 +388,7 @@ def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
 def test_mime_types_extensions_and_download_names(mini):
     assert FORMATS["svg"][0] == "image/svg+xml" and FORMATS["png"][1] == ".png"
     assert {extension for _, extension in FORMATS.values()} == {
-        ".svg", ".png", ".html", ".json", ".gexf", ".graphml"}
+        ".svg", ".png", ".html", ".json", ".gexf", ".graphml", ".cyjs"}
     assert file_name(mini, "svg", "2021-04", focus="ccg-all") == "testshire-2021-04-01-ccg-all.svg"
     assert file_name(mini, "gexf", "2021-04-01", diff_from="2020") == (
         "testshire-2020-01-01-to-2021-04-01.gexf")
@@ -412,7 +425,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_writes_all_six_formats_for_a_date_a_focus_and_a_diff(tmp_path):
+def test_cli_writes_every_format_for_a_date_a_focus_and_a_diff(tmp_path):
     for fmt in FORMATS:
         out = tmp_path / f"snap{FORMATS[fmt][1]}"
         result = run_cli("--data", str(MINI), "--date", "2021-04-01", "--focus", "ccg-all",

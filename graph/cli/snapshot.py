@@ -11,7 +11,8 @@ from graph.export.options import DPI_RANGE, FORMATS, SIZES, SnapshotError
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("snapshot", parents=[common],
-                       help="the view at a date as SVG, PNG, offline HTML, JSON, GEXF or GraphML")
+                       help="the view at a date as SVG, PNG, offline HTML, JSON, GEXF, GraphML "
+                            "or Cytoscape JSON")
     p.add_argument("file", nargs="?", help="the YAML file (default: --data)")
     p.add_argument("--date", required=True, help="as at this date: YYYY-MM-DD, YYYY-MM or YYYY")
     p.add_argument("--format", choices=list(FORMATS),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from typing import Any
+
+import networkx as nx
 
 from graph.core.model import Dataset, Organisation, Relationship
 from graph.core.serialize import organisation_json, relationship_json
+from graph.core.temporal import dataset_of
 
 NO_GROUPING = 10**9  # the data formats never group organisations by kind: a file holds every node
 
@@ -27,6 +32,8 @@ def rel_attributes(rel: Relationship, dataset: Dataset) -> dict[str, Any]:
     # GEXF has its own edge attribute `type` (directed/undirected): call ours `relationship`
     record["relationship"] = record.pop("type")
     record["type_label"] = dataset.relationship_types[rel.type].label
+    if rel.amount_gbp is not None:
+        record["amount_gbp"] = float(rel.amount_gbp)  # money is a double everywhere, as in Neo4j
     return record
 
 
@@ -46,3 +53,17 @@ def flat(record: dict[str, Any]) -> dict[str, str | int | float]:
 
 def drop_none(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
+
+
+def edge_kinds(graph: nx.MultiDiGraph, rel_ids: Collection[str]) -> dict[str, str]:
+    """Relationship id -> the edge's kind for Gephi, in the dataset's order: the relationship
+    type, and ``TYPE (n)`` for the n-th edge of one type from one organisation to another.
+    Gephi keeps one edge per source, target and kind, and merges the rest."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    kinds = {}
+    for rel in dataset_of(graph).relationships:
+        if rel.id in rel_ids:
+            seen[rel.source, rel.type, rel.target] += 1
+            n = seen[rel.source, rel.type, rel.target]
+            kinds[rel.id] = rel.type if n == 1 else f"{rel.type} ({n})"
+    return kinds

@@ -1,97 +1,187 @@
-"""A snapshot as GEXF 1.2draft (dynamic): the selection over all of time, so Gephi's timeline
-plays the whole history; states as on the snapshot's day."""
+"""A snapshot as GEXF 1.3 for Gephi: the selection over all of time, so Gephi's timeline plays
+the whole history and shows, on any day, exactly what the page shows that day.
+
+- Every relationship is its own edge: its id, ``kind`` = its relationship type (Gephi merges
+  parallel edges of one kind, so a second edge of one type between the same two organisations
+  gets the kind ``TYPE (2)``), ``label`` = its role or its type's label.
+- Every node and edge is alive on the days the page draws it (``graph.export.history``): a
+  person from their first role to their last, with a gap between roles; a predecessor for the
+  months it is shown as "ended recently"; a merger while its predecessor is shown.
+- ``name`` (the name on each day) and ``drawn_as`` (``current`` or ``ghost``) are dynamic
+  attributes with their periods; the ``label`` is the names in order ("A → B").
+- ``viz:color`` is the kind's (a node) or the type's (an edge) colour; ``viz:position`` the
+  place of the box when the page's drawing code draws the whole history at once (one place for
+  all of time, no two boxes on one spot), in CSS pixels, with y negated because Gephi's y axis
+  points up.
+- Other attributes are static and typed: money as a double; recorded dates stay text at their
+  own precision ("2014-03"), since GEXF has no date type and a month is not a day; the lifetime
+  itself is in the node's and edge's typed ``start``/``end`` (``timeformat="date"``).
+
+The file validates against the official GEXF 1.3 RELAX NG grammar (with its viz module);
+see ``tests/data/gexf-schema/1.3/README.md``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-from xml.etree.ElementTree import SubElement
+from typing import Any
+from xml.etree import ElementTree as ET
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
 
-from graph.core.model import Dataset, Relationship, effective_span
-from graph.core.temporal import dataset_of, neighbourhood
-from graph.drawing.layout import layout
-from graph.drawing.scene import kind_colours
-from graph.export.attributes import NO_GROUPING, flat, org_attributes, rel_attributes
+from graph.core.colours import hex_colour, safe_colour
+from graph.core.temporal import dataset_of, relationship
+from graph.drawing.scene import kind_colours, type_styles
+from graph.export.attributes import NO_GROUPING, edge_kinds, flat, org_attributes, rel_attributes
+from graph.export.history import Changing, Drawn, History, Spell, history
 from graph.export.request import SnapshotRequest
 
-ABSENT = "absent"  # the state of an organisation or relationship not in force on the day
+GEXF = "http://gexf.net/1.3"
+VIZ = "http://gexf.net/1.3/viz"
+ABSENT = "absent"  # the state of an organisation or relationship not drawn on the request's day
+NAME_SEPARATOR = " → "
+
+# (title, GEXF type) of the static attributes, in the order Gephi's Data Laboratory lists them
+NODE_STATIC = (("kind", "string"), ("kind_label", "string"), ("valid_from", "string"),
+               ("valid_to", "string"), ("former_names", "string"), ("ods_code", "string"),
+               ("url", "string"), ("notes", "string"), ("sources", "string"),
+               ("unverified", "string"), ("state", "string"))
+EDGE_STATIC = (("relationship", "string"), ("type_label", "string"), ("valid_from", "string"),
+               ("valid_to", "string"), ("basis", "string"), ("role", "string"),
+               ("amount_gbp", "double"), ("notes", "string"), ("sources", "string"),
+               ("unverified", "string"), ("state", "string"))
+NODE_DYNAMIC = (("name", "string"), ("drawn_as", "string"))
+EDGE_DYNAMIC = (("drawn_as", "string"),)
+
+ET.register_namespace("", GEXF)
+ET.register_namespace("viz", VIZ)
 
 
 def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
-    return gexf_bytes(history_graph(graph, request), request)
+    document = gexf_document(graph, request)
+    ET.indent(document, space="  ")
+    return ET.tostring(document, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def history_graph(graph: nx.MultiDiGraph, request: SnapshotRequest) -> nx.MultiDiGraph:
-    """The selection (focus, kinds, types) over all of time, each node and edge with its
-    interval: ``start`` is the first day in force and ``end`` the last (GEXF intervals include
-    both ends), so Gephi's timeline shows exactly what ``at`` shows on each day."""
+def gexf_document(graph: nx.MultiDiGraph, request: SnapshotRequest) -> ET.Element:
+    """The GEXF 1.3 document of ``request``'s selection over all of time."""
+    found = history(graph, request)
+    today = request.scene(graph, max_nodes=NO_GROUPING)  # ``state``: as at the request's day
+    node_state = {n.id: n.state for n in today.nodes}
+    edge_state = {e.id: e.state for e in today.edges}
+
+    root = ET.Element(_tag("gexf"), version="1.3")
+    meta = ET.SubElement(root, _tag("meta"))
+    ET.SubElement(meta, _tag("creator")).text = "python -m graph snapshot"
+    ET.SubElement(meta, _tag("description")).text = _description(found, request)
+    body = ET.SubElement(root, _tag("graph"), defaultedgetype="directed", mode="dynamic",
+                         timeformat="date", timezone="UTC")
+    _declare(body, "node", "static", NODE_STATIC)
+    _declare(body, "node", "dynamic", NODE_DYNAMIC)
+    _declare(body, "edge", "static", EDGE_STATIC)
+    _declare(body, "edge", "dynamic", EDGE_DYNAMIC)
+
+    nodes = ET.SubElement(body, _tag("nodes"), count=str(len(found.nodes)))
+    for org_id, drawn in found.nodes.items():
+        nodes.append(_node(graph, found, org_id, drawn, node_state.get(org_id, ABSENT)))
+    edges = ET.SubElement(body, _tag("edges"), count=str(len(found.edges)))
+    for rel_id, kind in edge_kinds(graph, found.edges).items():
+        edges.append(_edge(graph, found, rel_id, kind, edge_state.get(rel_id, ABSENT)))
+    return root
+
+
+def _node(graph: nx.MultiDiGraph, found: History, org_id: str, drawn: Drawn,
+          state: str) -> ET.Element:
     dataset = dataset_of(graph)
-    view = request.scene(graph, max_nodes=NO_GROUPING)
-    node_state = {n.id: n.state for n in view.nodes}
-    edge_state = {e.id: e.state for e in view.edges}
-    chosen = set(dataset.organisations)
-    if request.focus:
-        chosen = neighbourhood(graph, request.focus, request.depth) | {request.focus}
-    if request.kinds is not None:
-        chosen = {i for i in chosen if dataset.organisations[i].kind in request.kinds}
-    positions, colours = layout(graph), kind_colours(graph)
-    result = nx.MultiDiGraph(area=view.area)
-    for org_id in sorted(chosen, key=lambda i: (node_state.get(i) is None, i)):
-        org = dataset.organisations[org_id]
-        name = org.name_at(view.day) if org.exists_on(view.day) else org.name
-        x, y = positions[org_id]
-        result.add_node(org_id, label=name, **flat(org_attributes(org, name, dataset)),
-                        state=node_state.get(org_id, ABSENT),
-                        x=x, y=y, colour=colours[org.kind],
-                        **_interval(org.valid_from and org.valid_from.start,
-                                    org.valid_to and org.valid_to.start))
-    for rel in dataset.relationships:
-        if rel.source not in chosen or rel.target not in chosen:
-            continue
-        if request.types is not None and rel.type not in request.types:
-            continue
-        attributes = flat(rel_attributes(rel, dataset))
-        attributes["label"] = attributes.pop("type_label")
-        result.add_edge(rel.source, rel.target, key=rel.id, id=rel.id, **attributes,
-                        state=edge_state.get(rel.id, ABSENT), **_rel_interval(rel, dataset))
-    return result
+    org = dataset.organisations[org_id]
+    names = list(dict.fromkeys(value for _, _, value in drawn.name.runs))
+    element = ET.Element(_tag("node"), id=org_id, label=NAME_SEPARATOR.join(names))
+    _lifetime(element, found.spells(drawn.state))
+    static = flat(org_attributes(org, org.name, dataset))
+    static["state"] = state
+    _values(element, found, static, NODE_STATIC, {"name": drawn.name, "drawn_as": drawn.state})
+    _colour(element, kind_colours(graph)[org.kind])
+    if drawn.place is not None:
+        x, y = drawn.place
+        ET.SubElement(element, _viz("position"), x=_number(x), y=_number(-y), z="0")
+    return element
 
 
-def gexf_bytes(result: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
-    """GEXF 1.2draft that validates against the official XSD: networkx writes ``name=""`` on
-    <graph>, which the schema does not allow, so it is removed. No ``viz:`` elements: the
-    official 1.2draft XSD expects them in the wrong namespace, so positions and colours travel
-    as the attributes ``x``, ``y`` and ``colour``."""
-    writer = GEXFWriter(version="1.2draft", prettyprint=True)
-    writer.add_graph(result)
-    writer.graph_element.attrib.pop("name", None)
-    if "timeformat" in writer.graph_element.attrib:
-        writer.graph_element.set("mode", "dynamic")
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        SubElement(meta, "description").text = (
-            f"{result.graph.get('area', '')} all of time for the selection; state attributes "
-            f"as at {request.day.isoformat()}"
-            + (f" compared with {request.diff_from.isoformat()}" if request.diff_from else ""))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+def _edge(graph: nx.MultiDiGraph, found: History, rel_id: str, kind: str,
+          state: str) -> ET.Element:
+    dataset = dataset_of(graph)
+    drawn = found.edges[rel_id]
+    rel = relationship(graph, rel_id)
+    static = flat(rel_attributes(rel, dataset))
+    static["state"] = state
+    element = ET.Element(_tag("edge"), id=rel.id, source=rel.source, target=rel.target,
+                         kind=kind, label=rel.role or static["type_label"])
+    _lifetime(element, found.spells(drawn.state))
+    _values(element, found, static, EDGE_STATIC, {"drawn_as": drawn.state})
+    _colour(element, type_styles(graph)[rel.type][0])
+    return element
 
 
-def _interval(first: dt.date | None, after: dt.date | None) -> dict[str, str]:
+def _declare(body: ET.Element, what: str, mode: str, columns: tuple[tuple[str, str], ...]) -> None:
+    block = ET.SubElement(body, _tag("attributes"), {"class": what, "mode": mode})
+    for title, kind in columns:
+        ET.SubElement(block, _tag("attribute"), id=title, title=title, type=kind)
+
+
+def _values(element: ET.Element, found: History, static: dict[str, Any],
+            columns: tuple[tuple[str, str], ...], changing: dict[str, Changing]) -> None:
+    values = ET.SubElement(element, _tag("attvalues"))
+    for title, _ in columns:
+        if static.get(title) is not None:
+            ET.SubElement(values, _tag("attvalue"), {"for": title, "value": str(static[title])})
+    for title, periods in changing.items():
+        for spell, value in found.periods(periods):
+            ET.SubElement(values, _tag("attvalue"), {"for": title, "value": value,
+                                                     **_span(spell)})
+
+
+def _lifetime(element: ET.Element, spells: list[Spell]) -> None:
+    """One spell as the element's ``start``/``end``; several as ``<spells>`` (a person between
+    two roles is not drawn, so not alive)."""
+    if len(spells) == 1:
+        element.attrib.update(_span(spells[0]))
+    elif spells:
+        block = ET.SubElement(element, _tag("spells"))
+        for spell in spells:
+            ET.SubElement(block, _tag("spell"), _span(spell))
+
+
+def _span(spell: Spell) -> dict[str, str]:
     span = {}
-    if first:
-        span["start"] = first.isoformat()
-    if after:
-        span["end"] = (after - dt.timedelta(days=1)).isoformat()
+    if spell.first is not None:
+        span["start"] = spell.first.isoformat()
+    if spell.last is not None:
+        span["end"] = spell.last.isoformat()
     return span
 
 
-def _rel_interval(rel: Relationship, dataset: Dataset) -> dict[str, str]:
-    """In force only while both ends exist, as ``at`` counts it (a lineage relationship is
-    dated on the take-over day, after its source ended, and keeps its own dates)."""
-    first, after = effective_span(rel, dataset)
-    return _interval(first and first.start, after and after.start)
+def _colour(element: ET.Element, colour: str) -> None:
+    value = hex_colour(safe_colour(colour))
+    ET.SubElement(element, _viz("color"), r=str(int(value[1:3], 16)),
+                  g=str(int(value[3:5], 16)), b=str(int(value[5:7], 16)))
+
+
+def _description(found: History, request: SnapshotRequest) -> str:
+    text = (f"{found.area}: all of time for the selection. Each node and edge is alive on the "
+            f"days the page draws it; name and drawn_as change with time; state is as at "
+            f"{request.day.isoformat()}")
+    if request.diff_from:
+        text += f" compared with {request.diff_from.isoformat()}"
+    return text + "."
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _tag(name: str) -> str:
+    return f"{{{GEXF}}}{name}"
+
+
+def _viz(name: str) -> str:
+    return f"{{{VIZ}}}{name}"
+

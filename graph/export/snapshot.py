@@ -1,4 +1,5 @@
-"""Snapshots for briefings: the view at a date as SVG, PNG, offline HTML, JSON, GEXF or GraphML.
+"""Snapshots for briefings: the view at a date as SVG, PNG, offline HTML, JSON, GEXF, GraphML
+or Cytoscape JSON.
 
 ``render_snapshot`` is the one entry point, used by ``python -m graph snapshot`` and by the
 page's download buttons, so a file from either is the same file. Each format has its own module
@@ -65,6 +66,8 @@ def _render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
         from graph.export import json_snapshot as renderer
     elif request.fmt == "gexf":
         from graph.export import gexf as renderer
+    elif request.fmt == "cytoscape":
+        from graph.export import cytoscape as renderer
     else:
         from graph.export import graphml as renderer
     return renderer.render(graph, request)
