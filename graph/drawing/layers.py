@@ -19,11 +19,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from graph.drawing.geometry import EdgeSpec, NodeSpec
-    from graph.drawing.layout import Frame
+
+class NodeSpec(Protocol):  # what is read of ``graph.drawing.geometry.NodeSpec``
+    id: str
+    tier: int
+    order: int
+    beside: str | None
+
+
+class EdgeSpec(Protocol):
+    source: str
+    target: str
+
+
+class Frame(Protocol):
+    columns: int
 
 Row = tuple[int, list[tuple[int, str]], None]  # (tier, [(column, node id)], no fixed height)
 SWEEPS = 4

@@ -42,7 +42,9 @@ TEXT_PT = 7.0  # legend, caption and sources
 TITLE_PT = 12.0
 MARGIN_PT = 16.0
 MAX_SCALE = 1.6  # a small view is enlarged at most this much
-SOURCE_BUDGETS = (None, 110, 80, 60, 48, 40, 34)  # characters per source, longest first
+# the sources in full on the sheet, or else a line saying where they are in full: never cut
+ELSEWHERE = "elsewhere"
+SOURCE_BUDGETS = (None, ELSEWHERE)
 PT_PER_MM = 72 / 25.4
 FLOW_SLACK = 0.96  # of a line's room used: long lines render a little wider than measured
 STYLE = {
@@ -313,20 +315,19 @@ def flow(widths: list[float], room: float) -> list[list[int]]:
     return [line for line in lines if line]
 
 
-def _source_lines(text: Caption, room: float, budget: int | None) -> list[str]:
-    """The sources as a run-in list of lines, each source cut to ``budget`` characters' worth
-    of width (whole when ``budget`` is None)."""
+def _source_lines(text: Caption, room: float, budget: str | None) -> list[str]:
+    """The sources as a run-in list of lines, each whole (publisher, title, date); with
+    ``budget`` ``ELSEWHERE``, one line saying where the list is in full."""
     if not text.sources:
         return ["Sources: none cited by what is drawn."]
+    if budget == ELSEWHERE:
+        return [shorten(f"Sources: the {len(text.sources)} sources numbered above are too many "
+                        "for this sheet; they are listed in full (publisher, title, date, link) "
+                        "in this view's JSON and HTML snapshots (--format json, --format html).",
+                        room, TEXT_PT)]
     pieces = []
     for source in text.sources:
         piece = source.text()
-        if budget is not None and len(piece) > budget:  # who and when first, then the title
-            detail = ", ".join(filter(None, [source.publisher, source.published]))
-            detail = shorten(detail, budget * 0.6 * TEXT_PT * 0.55, TEXT_PT)
-            head = f"{source.number}. " + (f"{detail}: " if detail else "")
-            title_room = max(budget - len(head), 10) * TEXT_PT * 0.55
-            piece = head + shorten(source.title, title_room, TEXT_PT)
         pieces.append(piece)
     lines: list[str] = ["Sources:"]
     used = width(lines[0], TEXT_PT)  # the last line's width, kept as it grows
