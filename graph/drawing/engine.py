@@ -62,9 +62,10 @@ def _run(program: str, text: str, *flags: str) -> dict:
     return json.loads(done.stdout)
 
 
-def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]]) -> dict[str, float]:
+def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]],
+          keep: Sequence[Sequence[str]] = ()) -> dict[str, float]:
     """Node id -> its horizontal place as ``dot`` orders ``rows`` (top to bottom, each row one
-    rank) to cross as few of ``links`` as it can."""
+    rank) to cross as few of ``links`` as it can, each sequence in ``keep`` left to right."""
     names: dict[str, str] = {}
     lines = ["digraph G {", "graph [newrank=true];",
              'node [shape=box, fixedsize=true, width=1.2, height=0.4, label=""];']
@@ -77,6 +78,9 @@ def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]]) -> di
     for source, target in links:
         if source in names and target in names and source != target:
             lines.append(f"{names[source]} -> {names[target]};")
+    for chain in keep:  # within one rank, so these flat edges only fix the order
+        for left, right in zip(chain, chain[1:], strict=False):
+            lines.append(f"{names[left]} -> {names[right]} [style=invis, weight=0];")
     lines.append("}")
     laid = _run(DOT, "\n".join(lines))
     by_name = {v: k for k, v in names.items()}

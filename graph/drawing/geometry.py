@@ -37,7 +37,7 @@ class NodeSpec:
     colour: str  # the kind's colour
     state: str = "current"
     extra: str | None = None  # a second text under the label when there is room
-    order: int = 0  # the place in the all-time order (within its tier)
+    order: float = 0.0  # its place within its tier on the day drawn (graph.drawing.order)
     beside: str | None = None  # the box this one sits beside, in its row (a person's post)
 
 
@@ -191,8 +191,9 @@ def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Draw
             boxes[node_id] = (x - frame.box_width / 2, y, x + frame.box_width / 2, y + height)
             drawn_nodes.append(_node(frame, by_id[node_id], x, y + height / 2, height))
         y += height + frame.row_gap
-    labels = {e.id: shorten(e.label, frame.box_width * ROLE_WIDTH, frame.edge_font)
-              for e in edges if e.label}
+    # a role fits the empty column between a person and their post (see ``layers``)
+    room = frame.pitch + frame.column_gap - 1.2 * frame.edge_font
+    labels = {e.id: shorten(e.label, room, frame.edge_font) for e in edges if e.label}
     ordered = sorted(edges, key=lambda e: (e.lineage, e.id))  # lineage drawn last, on top
     routed = route(boxes, [Wire(e.id, e.source, e.target,
                                 (width(labels[e.id], frame.edge_font) + frame.edge_font * 0.6,

@@ -25,7 +25,7 @@ from typing import Protocol
 class NodeSpec(Protocol):  # what is read of ``graph.drawing.geometry.NodeSpec``
     id: str
     tier: int
-    order: int
+    order: float
     beside: str | None
 
 

@@ -14,7 +14,8 @@ import networkx as nx
 
 from graph.core.temporal import dataset_of
 from graph.drawing.geometry import Drawing, EdgeSpec, NodeSpec, compose
-from graph.drawing.layout import FRAMES, all_time_order
+from graph.drawing.layout import FRAMES
+from graph.drawing.order import nearest_place, order_at
 from graph.drawing.scene import Scene
 
 CACHE_SIZE = 64
@@ -52,7 +53,10 @@ def specs(graph: nx.MultiDiGraph, view: Scene,
     """What ``compose`` places for ``view``: each box's text (a renamed mark, the name on the
     day, its ``notes``), tier, colour and state, and each edge with its label."""
     dataset = dataset_of(graph)
-    order = all_time_order(graph)
+    order = dict(order_at(graph, view.day))
+    for node in view.nodes:  # a comparison's ended organisations: their place when drawn
+        if node.id not in order:
+            order[node.id] = nearest_place(graph, view.diff_from or view.day, node.id) or 0.0
     notes = notes or {}
     hosts = _hosts(graph, view)
     nodes = [NodeSpec(n.id, " ".join(filter(None, [RENAMED_MARK.strip() if n.state == "renamed"

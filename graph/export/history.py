@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.core.temporal import dataset_of
+from graph.drawing.order import change_days
 from graph.drawing.picture import compute_drawing
-from graph.drawing.scene import GHOST_MONTHS, Scene, SceneEdge, SceneNode
+from graph.drawing.scene import Scene, SceneEdge, SceneNode
 from graph.export.attributes import NO_GROUPING
 from graph.export.request import SnapshotRequest
 
@@ -138,24 +139,3 @@ def _place(graph: nx.MultiDiGraph, view: Scene, nodes: dict[str, Drawn],
         edges=tuple(dataclasses.replace(d.first, state="current") for d in edges.values()))
     for box in compute_drawing(graph, everything, "screen").nodes:
         nodes[box.id].place = (box.x, box.y)
-
-
-def change_days(graph: nx.MultiDiGraph) -> list[dt.date]:
-    """The days on which what the page draws may change, sorted: every day the data names,
-    and the days a predecessor stops being shown as ended recently."""
-    dataset = dataset_of(graph)
-    days = set(dataset.dates())
-    for rel in dataset.relationships:
-        if dataset.relationship_types[rel.type].lineage and rel.valid_from:
-            days.add(ghost_end(rel.valid_from.start))
-    if not days:
-        days.add(dt.date.today())
-    return sorted(days)
-
-
-def ghost_end(taken_over: dt.date, months: int = GHOST_MONTHS) -> dt.date:
-    """The first day a predecessor taken over on ``taken_over`` is no longer drawn: the scene
-    shows it while the first of the month ``months`` before the day is earlier than
-    ``taken_over``."""
-    month_index = taken_over.year * 12 + taken_over.month - 1 + (taken_over.day > 1) + months
-    return dt.date(month_index // 12, month_index % 12 + 1, 1)

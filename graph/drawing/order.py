@@ -1,0 +1,125 @@
+"""The order of the boxes within each tier, day by day, kept from one day to the next.
+
+What the page draws changes only on the days the data names (and the days a predecessor stops
+being shown as "ended recently"): ``change_days``. Between two such days the whole-area view
+is the same, so it gets one order (an *epoch*). The epochs are ordered oldest first, each by
+Graphviz ``dot``'s crossing minimisation on that view's tiers and lines, told to keep, among
+the organisations also drawn in the epoch before, the order they had there (invisible edges
+chain them left to right within their rank). So a box present on both sides of a slider step
+keeps its tier and its place among the others (the reader's mental map), while each day's
+newcomers go where they cross the fewest lines: over the 15 named stops of the bundled area
+this crosses fewer lines than one order for all of history.
+
+An area too large for this (more than ``EPOCH_LIMIT`` organisations or ``DAY_LIMIT`` change
+days) keeps one order for all of history (``graph.drawing.layout.all_time_order``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.core.temporal import dataset_of
+from graph.drawing.engine import order
+from graph.drawing.layout import GHOST_MONTHS, all_time_order
+
+EPOCH_LIMIT = 600  # organisations
+DAY_LIMIT = 400  # change days
+
+
+@dataclass(frozen=True)
+class Epochs:
+    """The first day of each epoch and its order (organisation id -> place in its tier)."""
+
+    starts: tuple[dt.date, ...]
+    orders: tuple[dict[str, float], ...]
+
+
+def change_days(graph: nx.MultiDiGraph) -> list[dt.date]:
+    """The days on which what the page draws may change, sorted: every day the data names,
+    and the days a predecessor stops being shown as ended recently."""
+    dataset = dataset_of(graph)
+    days = set(dataset.dates())
+    for rel in dataset.relationships:
+        if dataset.relationship_types[rel.type].lineage and rel.valid_from:
+            days.add(ghost_end(rel.valid_from.start))
+    if not days:
+        days.add(dt.date.today())
+    return sorted(days)
+
+
+def ghost_end(taken_over: dt.date, months: int = GHOST_MONTHS) -> dt.date:
+    """The first day a predecessor taken over on ``taken_over`` is no longer drawn: the scene
+    shows it while the first of the month ``months`` before the day is earlier than
+    ``taken_over``."""
+    month_index = taken_over.year * 12 + taken_over.month - 1 + (taken_over.day > 1) + months
+    return dt.date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def order_at(graph: nx.MultiDiGraph, day: dt.date) -> dict[str, float]:
+    """Organisation id -> its place within its tier on ``day`` (higher: further right). An
+    organisation the day's epoch does not hold (a comparison's ended ones) takes its place from
+    the nearest epoch that holds it."""
+    epochs = epochs_of(graph)
+    if epochs is None:
+        return {k: float(v) for k, v in all_time_order(graph).items()}
+    index = max(0, bisect.bisect_right(epochs.starts, day) - 1)
+    return epochs.orders[index]
+
+
+def nearest_place(graph: nx.MultiDiGraph, day: dt.date, org_id: str) -> float | None:
+    """``org_id``'s place in the epoch nearest ``day`` that holds it, or None."""
+    epochs = epochs_of(graph)
+    if epochs is None:
+        return None
+    index = max(0, bisect.bisect_right(epochs.starts, day) - 1)
+    for distance in range(len(epochs.starts)):
+        for k in (index - distance, index + distance):
+            if 0 <= k < len(epochs.starts) and org_id in epochs.orders[k]:
+                return epochs.orders[k][org_id]
+    return None
+
+
+def epochs_of(graph: nx.MultiDiGraph) -> Epochs | None:
+    """The epochs of ``graph``, computed once (and kept with the page's warm cache), or None
+    for an area too large for them."""
+    if "order_epochs" not in graph.graph:
+        graph.graph["order_epochs"] = compute_epochs(graph)
+    return graph.graph["order_epochs"]
+
+
+def compute_epochs(graph: nx.MultiDiGraph) -> Epochs | None:
+    from graph.drawing.scene import MAX_NODES, scene  # the scene imports the layout, not this
+
+    dataset = dataset_of(graph)
+    days = change_days(graph)
+    if len(dataset.organisations) > EPOCH_LIMIT or len(days) > DAY_LIMIT:
+        return None
+    guests = {k for k, kind in dataset.kinds.items() if kind.while_related}
+    first = days[0] - dt.timedelta(days=1)
+    starts: list[dt.date] = []
+    orders: list[dict[str, float]] = []
+    seen: tuple | None = None
+    for day in [first, *days]:
+        view = scene(graph, day, max_nodes=MAX_NODES)
+        if view.grouped:
+            return None
+        members = [n for n in view.nodes if n.kind not in guests]
+        links = sorted((e.source, e.target) for e in view.edges)
+        key = (frozenset(n.id for n in members), tuple(links))
+        if key == seen:
+            continue
+        seen = key
+        tiers: dict[int, list[str]] = {}
+        for node in sorted(members, key=lambda n: n.id):
+            tiers.setdefault(dataset.kinds[node.kind].tier, []).append(node.id)
+        rows = [tiers[t] for t in sorted(tiers)]
+        before = orders[-1] if orders else {}
+        keep = [sorted((i for i in row if i in before), key=before.__getitem__) for row in rows]
+        places = order(rows, links, keep) if rows else {}
+        starts.append(day)
+        orders.append(places)
+    return Epochs(tuple(starts), tuple(orders))
