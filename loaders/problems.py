@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Control characters and line breaks in a quoted value ("Trust\n") are shown escaped, so a
+# problem stays one line.
+_VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127, 0x85, 0x2028, 0x2029]}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,7 +21,8 @@ class Problem:
     def __str__(self) -> str:
         level = "warning: " if self.warning else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.file}:{self.line}:{self.column}: {level}{self.message}{hint}"
+        text = f"{self.file}:{self.line}:{self.column}: {level}{self.message}{hint}"
+        return text.translate(_VISIBLE)
 
 
 class InvalidInput(Exception):
