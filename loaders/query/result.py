@@ -29,6 +29,11 @@ class QueryError(Exception):
         return self.message + (f" (the database said: {self.detail})" if self.detail else "")
 
 
+class OutOfMemory(QueryError):
+    """A query that wanted more memory than it may take (the engine said so, or an allocation
+    failed at the worker's cap); the worker turns it into "stopped at the memory limit"."""
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """Rows as plain Python values (dates as ``datetime.date``; nodes, relationships and paths
