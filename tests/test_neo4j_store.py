@@ -39,8 +39,9 @@ DESIGN_QUERY = ("MATCH (r:Regulator)-[o:OVERSEES]->(t:Trust) WHERE o.valid_from 
 
 
 class FakeResult:
-    def __init__(self, columns=(), rows=()):
+    def __init__(self, columns=(), rows=(), query_type="r"):
         self._columns, self._rows = list(columns), list(rows)
+        self.query_type = query_type
 
     def keys(self):
         return self._columns
@@ -49,7 +50,7 @@ class FakeResult:
         return (FakeRecord(row) for row in self._rows)
 
     def consume(self):
-        return None
+        return self  # the summary: its query_type is what the server planned
 
 
 class FakeRecord:
@@ -66,7 +67,7 @@ class FakeTransaction:
 
     def run(self, cypher, params=None):
         self.driver.calls.append(("tx.run", cypher, params or {}))
-        return FakeResult(*self.driver.answer)
+        return FakeResult(*self.driver.answer, query_type=self.driver.plan)
 
     def commit(self):
         self.driver.calls.append(("commit",))
@@ -96,8 +97,8 @@ class FakeSession:
 
 
 class FakeDriver:
-    def __init__(self, answer=((), ())):
-        self.calls, self.answer = [], answer
+    def __init__(self, answer=((), ()), plan="r"):
+        self.calls, self.answer, self.plan = [], answer, plan
 
     def session(self, **config):
         return FakeSession(self, **config)

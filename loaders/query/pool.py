@@ -27,7 +27,7 @@ from loaders.query.result import QueryError, QueryResult
 from loaders.query.worker import Request
 
 ROOT = Path(__file__).resolve().parents[2]
-GRACE_S = 1.0  # past the time limit: for the engine's own stop to arrive before the kill
+GRACE_S = 0.5  # past the time limit: for the engine's own stop to arrive before the kill
 START_S = 120.0  # a cold worker imports LadybugDB; a busy machine may take a while
 MAX_BUSY = 2  # queries running at once (the machine has two cores)
 MAX_IDLE = 2

@@ -65,6 +65,7 @@ public final class Launcher {
             port = freePort();
         }
 
+        long heap = Runtime.getRuntime().maxMemory();  // -Xmx, set by scripts/neo4j
         long started = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(Map.of(
@@ -82,6 +83,12 @@ public final class Launcher {
                         GraphDatabaseSettings.preallocate_logical_logs, false,
                         GraphDatabaseSettings.keep_logical_logs, "keep_none"))
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
+                // A query that wants more memory is refused (MemoryLimitExceeded), not the
+                // server killed by the heap running out: a share of the heap per transaction
+                // and for all of them together, the rest for the server itself.
+                .setConfig(GraphDatabaseSettings.memory_tracking, true)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, heap / 4)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, heap / 2)
                 // No usage report to Neo4j Inc. (dbms.usage_report.enabled).
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Internal settings (not public API; checked with this pinned version only):
