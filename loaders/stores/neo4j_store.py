@@ -210,13 +210,6 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
     collector = Elements()
 
     def read(tx: Any) -> tuple[list[str], list[list[Any]], bool]:
-        # A second layer behind the guard: the server's own planner says what the query does.
-        planned = tx.run(f"EXPLAIN {_without_explain(cypher)}", params).consume().query_type
-        if planned != "r":
-            raise QueryError(f"refused: Neo4j plans the query as one that "
-                             f"{_PLANNED.get(planned, 'does not only read')} (query type "
-                             f"'{planned}'); the console only reads the graph (use MATCH ... "
-                             "RETURN ...)")
         result = tx.run(cypher, params)
         columns = list(result.keys())
         rows: list[list[Any]] = []
@@ -231,6 +224,12 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
         # timeout stops runaway queries, and no automatic retries hide a dead server.
         with driver.session(database=settings.database,
                             default_access_mode=neo4j.READ_ACCESS) as session:
+            planned = _planned(session, cypher, params, timeout_s)
+            if planned not in (None, "r"):
+                raise QueryError(f"refused: Neo4j plans the query as one that "
+                                 f"{_PLANNED.get(planned, 'does not only read')} (query type "
+                                 f"'{planned}'); the console only reads the graph (use MATCH ... "
+                                 "RETURN ...)")
             tx = session.begin_transaction(timeout=timeout_s)
             try:
                 columns, rows, truncated = read(tx)
@@ -251,6 +250,27 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
 
 
 _PLANNED = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
+
+
+def _planned(session: Any, cypher: str, params: dict[str, Any], timeout_s: float) -> str | None:
+    """What Neo4j's planner says the query does ('r': only reads; 'rw', 'w', 's'), from an
+    EXPLAIN that runs nothing: a second layer behind the guard. None when the server cannot
+    plan it (a syntax error, an unknown function): the query itself then fails the same way,
+    before it runs, and its error names places in the text as written."""
+    import neo4j
+
+    tx = session.begin_transaction(timeout=timeout_s)
+    try:
+        return tx.run(f"EXPLAIN {_without_explain(cypher)}", params).consume().query_type
+    except neo4j.exceptions.ClientError as exc:
+        if ".Statement." in str(exc.code or ""):
+            return None
+        raise
+    finally:
+        try:
+            tx.rollback()
+        except Exception:  # a failed transaction is closed already
+            pass
 
 
 def _without_explain(cypher: str) -> str:
