@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Control characters and line breaks in a quoted value ("Trust\n") are shown escaped, so a
-# problem stays one line.
-_VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127, 0x85, 0x2028, 0x2029]}
+# message stays one line.
+_VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and control characters written as escapes (\\n)."""
+    return text.translate(_VISIBLE)
 
 
 @dataclass(frozen=True, order=True)
@@ -22,7 +27,7 @@ class Problem:
         level = "warning: " if self.warning else ""
         hint = f" ({self.hint})" if self.hint else ""
         text = f"{self.file}:{self.line}:{self.column}: {level}{self.message}{hint}"
-        return text.translate(_VISIBLE)
+        return one_line(text)
 
 
 class InvalidInput(Exception):

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from loaders.problems import one_line
 from loaders.stores.records import ORGANISATION
 
 
@@ -22,6 +23,7 @@ class QueryError(Exception):
     """
 
     def __init__(self, message: str, detail: str = ""):
+        message, detail = one_line(message), one_line(detail)  # they may quote what was typed
         super().__init__(message)
         self.message, self.detail = message, detail
 
