@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -234,3 +235,84 @@ def test_limits_given_to_run_query_are_checked_too(cache):
         with pytest.raises(QueryError) as caught:
             run_query("RETURN 1", dataset_path=MINI, **limits)
         assert "must be a number of" in str(caught.value) and "\n" not in str(caught.value)
+
+
+# -- the page's console --------------------------------------------------------------------------
+
+# The page under AppTest in a process of its own, reaping the query workers it started, so their
+# peak memory is measured (and the page's own).
+_PAGE = """
+import ctypes, json, os, re, resource, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+from streamlit.testing.v1 import AppTest
+from loaders.query import pool
+app = AppTest.from_file(sys.argv[1], default_timeout=120)
+app.query_params.update(mode="console")
+app.run()
+app.number_input(key="limit_timeout").set_value(float(sys.argv[3])).run()
+app.text_area(key="cypher").input(sys.argv[2]).run()
+started = time.monotonic()
+next(b for b in app.button if b.label == "Run query").click().run()
+wall = time.monotonic() - started
+shown = [re.sub(r"\\\\(.)", r"\\1", e.value) for e in app.error]
+rows = [d.value.to_dict("records") for d in app.dataframe]
+pool.stop_all()
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+peak = max(resource.getrusage(who).ru_maxrss * 1024
+           for who in (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF))
+print(json.dumps([shown, [str(e.value) for e in app.exception], rows, wall, peak]))
+"""
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("UNWIND range(1,1000000000) AS x RETURN sum(x)", "query stopped at the memory limit of 512 MB"),
+    ("RETURN size(range(1,300000000))", "query stopped at the memory limit of 512 MB"),
+    ("RETURN size(lpad('a',1500000000,'b'))", "query stopped at the memory limit of 512 MB"),
+    (UNINTERRUPTIBLE, f"query stopped at the time limit of {TIMEOUT_S} s"),
+    ("RETURN ²", "syntax error at line 1, column 8: the character '²' (U+00B2) has no meaning"),
+])
+def test_the_page_stops_the_hungry_query_in_time_in_one_line_under_1_gb(query, shown, cache):
+    embedded.ensure_store(MINI)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+           "PYTHONPATH": str(ROOT), "ORGS_DATA": str(MINI)}
+    done = subprocess.run([sys.executable, "-c", _PAGE, str(ROOT / "app.py"), query,
+                           str(TIMEOUT_S)], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    errors, exceptions, rows, wall, peak = json.loads(done.stdout.splitlines()[-1])
+    assert exceptions == [] and rows == []
+    assert len(errors) == 1 and errors[0].startswith(shown) and "\n" not in errors[0]
+    assert wall < TIMEOUT_S + 2, f"took {wall:.1f} s"
+    assert peak < GB, f"a process peaked at {peak / 2**20:.0f} MB"
+
+
+def test_the_consoles_limits_are_settings_it_states_and_applies(monkeypatch, cache):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ORGS_DATA", str(MINI))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params.update(mode="console")
+    app.run()
+    boxes = {box.key: (box.value, box.min, box.max) for box in app.number_input}
+    assert boxes == {"limit_timeout": (10.0, 0.1, 3600.0), "limit_memory": (512, 64, 16384),
+                     "limit_rows": (5000, 1, 1_000_000)}
+    app.number_input(key="limit_memory").set_value(64).run()
+    app.number_input(key="limit_rows").set_value(2).run()
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in app.caption]  # markdown unescaped
+    caption = next(c for c in captions if c.startswith("Store: "))
+    assert caption.endswith("Queries are read-only, stopped after 10 seconds or at 64 MB of "
+                            "memory, and capped at 2 rows (Limits).")
+    app.text_area(key="cypher").input("RETURN size(range(1, 20000000))").run()
+    next(b for b in app.button if b.label == "Run query").click().run()
+    assert [re.sub(r"\\(.)", r"\1", e.value) for e in app.error] == [
+        "query stopped at the memory limit of 64 MB (narrow the MATCH, add a LIMIT, or raise "
+        "--memory)"]
+    app.text_area(key="cypher").input("MATCH (o) RETURN o.id").run()
+    next(b for b in app.button if b.label == "Run query").click().run()
+    assert len(app.dataframe[0].value) == 2 and not app.error

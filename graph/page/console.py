@@ -117,10 +117,9 @@ def placeholder(kinds: Mapping[str, Any]) -> str:
 
 def console_caption(store_line: str, limits: Limits) -> str:
     """What the console promises, from the limits the query runner applies."""
-    memory = ("" if store_line.startswith("Neo4j") else
-              f", stopped at {limits.memory_mb:,} MB of memory")
     return (f"Store: {store_line}. Queries are read-only, stopped after "
-            f"{limits.timeout_s:g} seconds{memory} and capped at {limits.row_cap:,} rows.")
+            f"{limits.timeout_s:g} seconds or at {limits.memory_mb:,} MB of memory, and capped "
+            f"at {limits.row_cap:,} rows (Limits).")
 
 
 # The console's limit settings: (session key, label, bounds, step, default, help).
