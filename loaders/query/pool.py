@@ -50,11 +50,17 @@ class Process:
                    filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                "MALLOC_ARENA_MAX": "2"}  # fewer malloc arenas, less address space reserved
         # Its own session: a Ctrl-C in the terminal reaches the caller, which stops it.
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "loaders.query.worker", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, env=env, cwd=ROOT, start_new_session=True)
-        theirs.close()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "loaders.query.worker", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, env=env, cwd=ROOT, start_new_session=True)
+        except OSError as exc:  # out of processes or file descriptors
+            ours.close()
+            raise QueryError(f"cannot start the query worker: {exc.strerror or exc} (run the "
+                             "query again)") from None
+        finally:
+            theirs.close()
         self.connection: Connection = ours
         self.killed = False
         try:
@@ -151,14 +157,16 @@ def run(request: Request) -> QueryResult:
     """Run ``request`` in a worker. Raises ``QueryError`` (one line) for a refusal, an error, a
     stop at a limit; ``loaders.stores.embedded.StoreGone`` when the store file was replaced."""
     limits = request.limits
+    started = time.monotonic()  # a wait for a free slot counts against the time limit too
     if not _busy.acquire(timeout=limits.timeout_s):
         raise QueryError(f"{MAX_BUSY} queries are running already and none ended within the "
                          f"time limit of {limits.timeout_s:g} s (run it again later)")
+    waited = time.monotonic() - started
     try:
-        process = _take()
-        started = time.monotonic()
+        process = _take()  # a cold start (about 0.1 s) does not count: the query has not begun
+        started = time.monotonic() - waited
         try:
-            reply = process.ask(request, limits.timeout_s + GRACE_S)
+            reply = process.ask(request, limits.timeout_s + GRACE_S - waited)
         except Deadline:
             process.stop()
             raise QueryError(time_limit_message(limits.timeout_s)) from None
@@ -169,6 +177,9 @@ def run(request: Request) -> QueryResult:
                 raise QueryError(time_limit_message(limits.timeout_s)) from None
             raise QueryError(f"query stopped: the process running it ended ({ended}); the "
                              "store is unharmed (narrow the query, or run it again)") from None
+        except BaseException:  # Ctrl-C, say: the query must not run on unwatched
+            process.stop()
+            raise
         _give_back(process)
     finally:
         _busy.release()

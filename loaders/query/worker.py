@@ -158,6 +158,7 @@ def _dump(reply: tuple[Any, ...]) -> bytes:
 
 def main(argv: list[str]) -> int:
     connection = Connection(int(argv[1]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash at a cap leaves no core file
     import loaders.query.embedded_query  # noqa: F401  (LadybugDB loaded before saying ready)
 
     connection.send_bytes(_dump(("ready", os.getpid())))
