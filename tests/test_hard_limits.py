@@ -18,6 +18,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -160,6 +161,40 @@ def test_a_warm_worker_answers_the_next_query_and_a_killed_one_is_replaced(cache
     assert _idle_pids() not in ([], [first])
 
 
+def test_at_most_two_queries_run_at_once_and_a_wait_counts_against_the_time_limit(cache):
+    embedded.ensure_store(MINI)
+    stopped: list[str] = []
+
+    def hold() -> None:
+        with pytest.raises(QueryError) as caught:
+            run_query(UNINTERRUPTIBLE, dataset_path=MINI, timeout_s=4)
+        stopped.append(str(caught.value))
+
+    holders = [threading.Thread(target=hold) for _ in range(pool.MAX_BUSY)]
+    for holder in holders:
+        holder.start()
+    deadline = time.monotonic() + 30
+    while pool._busy.acquire(blocking=False):  # until both hold their slots
+        pool._busy.release()
+        assert time.monotonic() < deadline, "the two queries did not start"
+        time.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(QueryError, match=r"^2 queries are running already and none ended "
+                                         r"within the time limit of 1 s \(run it again later\)$"):
+        run_query("RETURN 1", dataset_path=MINI, timeout_s=1)
+    assert 1 <= time.monotonic() - started < 2
+    for holder in holders:
+        holder.join()
+    assert stopped == ["query stopped at the time limit of 4 s (narrow the MATCH, add a LIMIT, "
+                       "or raise --timeout)"] * 2
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User and system CPU time of a process so far, in clock ticks (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def _fingerprint(store: Path) -> tuple[str, list[str]]:
     return (hashlib.sha256(store.read_bytes()).hexdigest(),
             sorted(p.name for p in store.parent.iterdir()))
@@ -176,13 +211,24 @@ def test_a_worker_killed_mid_query_leaves_the_store_as_it_was(cache):
 
     run_query("RETURN 1", dataset_path=MINI)
     (worker,) = _idle_pids()
-    killer = subprocess.Popen([sys.executable, "-c", "import os, sys, time; time.sleep(1); "
-                               f"os.kill({worker}, {int(signal.SIGKILL)})"])
-    with pytest.raises(QueryError) as caught:
-        run_query(UNINTERRUPTIBLE, dataset_path=MINI, timeout_s=20)
-    killer.wait()
-    assert str(caught.value) == ("query stopped: the process running it ended (SIGKILL); the "
-                                 "store is unharmed (narrow the query, or run it again)")
+    said: list[str] = []
+
+    def ask() -> None:
+        with pytest.raises(QueryError) as caught:
+            run_query(UNINTERRUPTIBLE, dataset_path=MINI, timeout_s=20)
+        said.append(str(caught.value))
+
+    asking = threading.Thread(target=ask)
+    ticks = _cpu_ticks(worker)
+    asking.start()
+    deadline = time.monotonic() + 30
+    while _cpu_ticks(worker) < ticks + 20:  # computing for 0.2 s of CPU: mid-query
+        assert time.monotonic() < deadline, "the worker never started the query"
+        time.sleep(0.01)
+    os.kill(worker, signal.SIGKILL)
+    asking.join()
+    assert said == ["query stopped: the process running it ended (SIGKILL); the store is "
+                    "unharmed (narrow the query, or run it again)"]
     assert _fingerprint(store) == before
     fresh = ladybug.Connection(ladybug.Database(str(store), read_only=True))
     assert fresh.execute("MATCH (t:Trust) RETURN t.id").get_all() == [["hospital"]]
