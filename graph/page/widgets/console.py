@@ -25,17 +25,18 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
     st.header("Cypher console")
     secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
     settings, store_line = console.store_label(os.environ, secrets)
-    with st.expander("Limits"):
-        for key, label, (low, high), step, default, why in console.LIMIT_SETTINGS:
-            st.session_state.setdefault(key, default)
-            st.number_input(label, min_value=type(default)(low), max_value=type(default)(high),
-                            step=step, key=key, help=why)
-    try:
+    for key, _label, _bounds, _step, default, _why in console.LIMIT_SETTINGS:
+        st.session_state.setdefault(key, default)
+    try:  # read before the boxes are drawn: a change reruns the page with the new value
         limits = console.chosen_limits(st.session_state)
-    except QueryError as error:  # the widgets keep values in bounds: a last line of defence
+    except QueryError as error:  # the boxes keep values in bounds: a last line of defence
         st.error(md(error.message))
         return
     st.caption(md(console.console_caption(store_line, limits)))
+    with st.expander("Limits"):
+        for key, label, (low, high), step, default, why in console.LIMIT_SETTINGS:
+            st.number_input(label, min_value=type(default)(low), max_value=type(default)(high),
+                            step=step, key=key, help=why)
     saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
     defaults = console.parameter_defaults(dataset.queries)
 
