@@ -82,6 +82,7 @@ def _outcome(code: int, out: str, err: str) -> str:
     assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
     assert err.startswith("error: ") and "Traceback" not in err, err
     for start, outcome in [(f"query stopped at the memory limit of {512} MB", "memory"),
+                           ("query stopped at the store's buffer pool limit", "memory"),
                            (f"query stopped at the time limit of {TIMEOUT_S} s", "time"),
                            ("query stopped at the Neo4j server's memory limit", "server memory")]:
         if err.startswith(f"error: {start}"):

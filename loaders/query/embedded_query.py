@@ -13,6 +13,7 @@ import ladybug
 
 from loaders.query.result import Elements, OutOfMemory, QueryError, QueryResult
 from loaders.query.tokens import database_syntax_error
+from loaders.stores.embedded import READER_POOL
 
 
 def run_on(database: ladybug.Database, cypher: str, params: dict[str, Any], *,
@@ -46,9 +47,10 @@ def run_on(database: ladybug.Database, cypher: str, params: dict[str, Any], *,
     return QueryResult(columns, rows, truncated, "embedded", collector.as_dict())
 
 
-# How LadybugDB says an allocation failed: at the worker's address-space cap (the C++ runtime's
-# bad_alloc) or in its buffer pool (where large strings live).
-_OUT_OF_MEMORY = ("bad_alloc", "Unable to allocate memory", "out of memory")
+# How LadybugDB says an allocation failed at the worker's address-space cap (the C++ runtime's
+# bad_alloc); a full buffer pool (where large strings and intermediate results live) says
+# "Unable to allocate memory! The buffer pool is full".
+_OUT_OF_MEMORY = ("bad_alloc", "out of memory")
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 _UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
 
@@ -57,6 +59,9 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
     """LadybugDB's error as one plain line; a syntax error says what is wrong near which part
     of the query first, with the database's own words kept as the detail."""
     first = _first_line(text)
+    if "buffer pool is full" in first:  # the engine's own limit, not the worker's cap
+        return QueryError(f"query stopped at the store's buffer pool limit of "
+                          f"{READER_POOL // 2**20} MB (narrow the MATCH or add a LIMIT)")
     if any(words in first for words in _OUT_OF_MEMORY):
         return OutOfMemory("query stopped: it needs more memory than it may take", first)
     if "Interrupted" in first:

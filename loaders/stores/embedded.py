@@ -42,7 +42,7 @@ MAX_OPEN_STORES = 4  # read handles kept open; each holds a file and reserves ad
 # What a write through a read-only handle leaves beside a store (a CHECKPOINT, say): with
 # these present every read-only open fails ("checkpoint recovery is pending").
 LEFTOVERS = (".wal", ".shadow")
-_READER_POOL = 128 * 1024 * 1024
+READER_POOL = 128 * 1024 * 1024  # a reader's buffer pool: a query's working set lives there
 
 
 class StoreGone(StoreError):
@@ -201,7 +201,7 @@ def open_read_only(path: str | Path, threads: int = 0) -> ladybug.Database:
             _handles.move_to_end(path)
             return cached[1]
         try:
-            database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
+            database = ladybug.Database(path, read_only=True, buffer_pool_size=READER_POOL,
                                         max_db_size=MAX_DB_SIZE, max_num_threads=threads)
         except RuntimeError as exc:
             if not os.path.exists(path):
