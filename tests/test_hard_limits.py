@@ -142,6 +142,15 @@ def test_the_memory_limit_is_the_setting(cache):
     assert run_query(query, dataset_path=MINI, memory_mb=1024).rows == [[20000000]]
 
 
+def test_a_full_buffer_pool_is_its_own_stop_whatever_the_memory_limit(cache):
+    for memory_mb in (512, 2048):
+        with pytest.raises(QueryError) as caught:
+            run_query("RETURN size(lpad('a',200000000,'b'))", dataset_path=MINI,
+                      memory_mb=memory_mb)
+        assert str(caught.value) == ("query stopped at the store's buffer pool limit of 128 MB "
+                                     "(narrow the MATCH or add a LIMIT)")
+
+
 # -- the worker: reused while it answers, killed and replaced when it does not ------------------
 
 def _idle_pids() -> list[int]:
