@@ -83,9 +83,10 @@ public final class Launcher {
                         GraphDatabaseSettings.preallocate_logical_logs, false,
                         GraphDatabaseSettings.keep_logical_logs, "keep_none"))
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
-                // A query that wants more memory is refused (MemoryLimitExceeded), not the
-                // server killed by the heap running out: a share of the heap per transaction
-                // and for all of them together, the rest for the server itself.
+                // A query whose tracked memory (collect, sorting, aggregation...) goes beyond a
+                // quarter of the heap, or all of them together beyond half, is refused instead
+                // of the heap running out. Memory Neo4j does not track (a list comprehension)
+                // is not bounded here: scripts/neo4j says what happens then.
                 .setConfig(GraphDatabaseSettings.memory_tracking, true)
                 .setConfig(GraphDatabaseSettings.memory_transaction_max_size, heap / 4)
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, heap / 2)
