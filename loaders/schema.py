@@ -14,11 +14,14 @@ from graph.core.colours import HEX_PATTERN, NAMED
 FORMAT_VERSIONS = (1, 1.1)  # 1.1 adds optional keys (each Field says ``since``); 1 files stay valid
 FORMAT_VERSION = FORMAT_VERSIONS[-1]
 PRESENCE = ("always", "while_related")
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
-TYPE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
-PARAM_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# Python patterns: \A and \Z, since '$' also matches before a final newline (a kind "Trust\n"
+# would pass), and ASCII digits, since '\d' takes any script's ('٢٠١٤'). The JSON Schema gets
+# them as ^...$ (``json_pattern``), where '$' means the end.
+ID_PATTERN = r"\A[a-z0-9][a-z0-9-]*\Z"
+KIND_PATTERN = r"\A[A-Za-z][A-Za-z0-9_]*\Z"
+TYPE_PATTERN = r"\A[A-Z][A-Z0-9_]*\Z"
+PARAM_PATTERN = r"\A[A-Za-z_][A-Za-z0-9_]*\Z"
+DATE_PATTERN = r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"
 RESERVED = {"Organisation", "Source", "Event", "CITES", "INVOLVES"}
 
 
@@ -160,6 +163,11 @@ def _record_schema(name: str) -> dict[str, Any]:
     }
 
 
+def json_pattern(pattern: str) -> str:
+    """A Python pattern anchored with \\A and \\Z as JSON Schema (ECMA 262) writes it."""
+    return "^" + pattern.removeprefix("\\A").removesuffix("\\Z") + "$"
+
+
 def _type_schema(kind: str) -> dict[str, Any]:
     if kind.startswith("list:"):
         return {"type": "array", "items": _type_schema(kind[5:])}
@@ -168,7 +176,7 @@ def _type_schema(kind: str) -> dict[str, Any]:
     if kind.startswith("map:"):
         _, key_type, record = kind.split(":")
         pattern = KIND_PATTERN if key_type == "kind" else TYPE_PATTERN
-        return {"type": "object", "propertyNames": {"pattern": pattern,
+        return {"type": "object", "propertyNames": {"pattern": json_pattern(pattern),
                                                     "not": {"enum": sorted(RESERVED)}},
                 "additionalProperties": {"$ref": f"#/$defs/{record}"}}
     if kind.startswith("choice:"):
@@ -178,14 +186,14 @@ def _type_schema(kind: str) -> dict[str, Any]:
         return {"enum": [k for k in RECORDS[record] if k not in ("id", "unverified")]}
     return {
         "text": {"type": "string"},
-        "id": {"type": "string", "pattern": ID_PATTERN},
-        "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
+        "id": {"type": "string", "pattern": json_pattern(ID_PATTERN)},
+        "date": {"anyOf": [{"type": "string", "pattern": json_pattern(DATE_PATTERN)},
                            {"type": "integer", "minimum": 1000, "maximum": 9999}]},
         "int": {"type": "integer"},
         "number": {"type": "number"},
         "bool": {"type": "boolean"},
-        "colour": {"anyOf": [{"type": "string", "pattern": HEX_PATTERN},
+        "colour": {"anyOf": [{"type": "string", "pattern": json_pattern(HEX_PATTERN)},
                               {"enum": sorted(NAMED)}]},
-        "params": {"type": "object", "propertyNames": {"pattern": PARAM_PATTERN},
+        "params": {"type": "object", "propertyNames": {"pattern": json_pattern(PARAM_PATTERN)},
                    "additionalProperties": {"type": ["string", "number", "boolean"]}},
     }.get(kind, {"type": "string"})  # ref:... is text naming something declared

@@ -73,3 +73,49 @@ def test_any_plain_data_document_reads_the_same_or_is_declined(document, style, 
     raw = yaml.safe_dump(document, default_style=style, default_flow_style=flow,
                          allow_unicode=True).encode()
     assert agrees(raw)
+
+
+# -- YAML written as text, not by yaml.dump: what an author may type --------------------------
+
+INDICATORS = list("-?:,[]{}#&*!|>'\"%@`")  # every character YAML gives a meaning at a start
+_REST = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_categories=("Cs",)),
+                max_size=8)
+_PLAIN = st.sampled_from(["a", "x y", "1", "2014-03", "yes", "~", "0x1F", "a: b", "a #c", "é"])
+_SCALAR = st.one_of(
+    st.builds(str.__add__, st.sampled_from(INDICATORS), _REST),  # an indicator first
+    st.builds(lambda word, mark, rest: word + mark + rest, _PLAIN,
+              st.sampled_from([*INDICATORS, " ", ": ", " #"]), _REST),  # one inside
+    _PLAIN, _REST)
+
+
+@st.composite
+def yaml_texts(draw: st.DrawFn) -> str:
+    """A mapping of a few entries, each value written in one of the ways YAML allows: plain,
+    in a block list, in a flow list or map, as a key, nested, folded over two lines, as a block
+    scalar, with a comment."""
+    lines = []
+    for n in range(draw(st.integers(1, 4))):
+        s, t = draw(_SCALAR), draw(_SCALAR)
+        lines.append(draw(st.sampled_from([
+            f"k{n}: {s}", f"k{n}:\n  - {s}\n  - {t}", f"k{n}: [{s}, {t}]", f"k{n}: {{a: {s}}}",
+            f"{s}: k{n}", f"k{n}:\n  {s}: {t}", f"k{n}: {s}\n  {t}", f"k{n}: |\n  {s}",
+            f"k{n}: >-\n  {s}\n  {t}", f"k{n}: {s} # {t}", f"- {s}", f"k{n}: [{{a: {s}}}]",
+        ])))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n# end\n"]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(yaml_texts())
+def test_yaml_typed_as_text_reads_the_same_or_is_declined(text):
+    """Above all: what PyYAML refuses (``name: @Testshire``), the fast reader declines."""
+    assert agrees(text.encode())
+
+
+def test_a_plain_scalar_starting_with_a_reserved_indicator_is_refused_with_its_place():
+    raw = (ROOT / "tests" / "data" / "bad" / "plain_scalar_at.yaml").read_bytes()
+    assert yaml_read.read_fast(raw) is None
+    with pytest.raises(InvalidInput) as caught:
+        yaml_read.parse(raw, "at.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "at.yaml:25:11: YAML syntax error: found character that cannot start any token "
+        "(fix the YAML syntax here)"]

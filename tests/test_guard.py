@@ -4,7 +4,8 @@
 ``category`` (writes, ddl, indexes, extensions, files, databases, checkpoint, transactions,
 settings, procedures, macros, statements, comments, spelling, backticks, unknown), ``query``
 (``{tmp}`` stands for a folder of the test's own) and ``refused``, the start of the one line
-each must be refused with.
+each must be refused with. Its ``resources`` rows pass the guard and are tested for their
+limits in ``tests/test_hard_limits.py``.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from loaders.stores.records import dataset_key
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
-CORPUS = [json.loads(line) for line in
-          (DATA / "hostile_queries.jsonl").read_text(encoding="utf-8").splitlines()]
+# The "resources" rows are queries the guard lets through that ask for too much time or memory
+# (tests/test_hard_limits.py); every other row is refused by the guard.
+CORPUS = [row for row in map(json.loads, (DATA / "hostile_queries.jsonl").read_text(
+    encoding="utf-8").splitlines()) if row["category"] != "resources"]
 ONE_LINE_REFUSAL = re.compile(r"^refused: [^\n]+; the console (only reads the graph|runs one "
                               r"query at a time) \([^\n]+\)$")
 

@@ -39,8 +39,9 @@ DESIGN_QUERY = ("MATCH (r:Regulator)-[o:OVERSEES]->(t:Trust) WHERE o.valid_from 
 
 
 class FakeResult:
-    def __init__(self, columns=(), rows=()):
+    def __init__(self, columns=(), rows=(), query_type="r"):
         self._columns, self._rows = list(columns), list(rows)
+        self.query_type = query_type
 
     def keys(self):
         return self._columns
@@ -49,7 +50,7 @@ class FakeResult:
         return (FakeRecord(row) for row in self._rows)
 
     def consume(self):
-        return None
+        return self  # the summary: its query_type is what the server planned
 
 
 class FakeRecord:
@@ -66,7 +67,7 @@ class FakeTransaction:
 
     def run(self, cypher, params=None):
         self.driver.calls.append(("tx.run", cypher, params or {}))
-        return FakeResult(*self.driver.answer)
+        return FakeResult(*self.driver.answer, query_type=self.driver.plan)
 
     def commit(self):
         self.driver.calls.append(("commit",))
@@ -96,8 +97,8 @@ class FakeSession:
 
 
 class FakeDriver:
-    def __init__(self, answer=((), ())):
-        self.calls, self.answer = [], answer
+    def __init__(self, answer=((), ()), plan="r"):
+        self.calls, self.answer, self.plan = [], answer, plan
 
     def session(self, **config):
         return FakeSession(self, **config)
@@ -176,7 +177,58 @@ def test_a_query_runs_in_a_read_access_session_that_is_rolled_back_never_committ
     assert ("rollback",) in driver.calls and ("commit",) not in driver.calls
 
 
+def test_the_plan_comes_first_and_a_query_neo4j_plans_as_writing_never_runs():
+    """The second layer behind the guard (bypassed here: the store's own function)."""
+    driver = FakeDriver(plan="rw")
+    with pytest.raises(query_runner.QueryError) as caught:
+        neo4j_store.run_read("MATCH (n) RETURN n", {}, timeout_s=2, row_cap=5, driver=driver)
+    assert str(caught.value) == ("refused: Neo4j plans the query as one that reads and writes "
+                                 "(query type 'rw'); the console only reads the graph (use "
+                                 "MATCH ... RETURN ...)")
+    assert [c[1] for c in driver.calls if c[0] == "tx.run"] == ["EXPLAIN MATCH (n) RETURN n"]
+    assert [c for c in driver.calls if c[0] == "begin"] == [("begin", 2)]
+
+
+def test_every_transaction_of_a_load_has_a_timeout(mini):
+    driver = FakeDriver()
+    neo4j_store.load(mini, driver=driver)
+    begins = [c[1] for c in driver.calls if c[0] == "begin"]
+    assert begins == [neo4j_store.SCHEMA_TIMEOUT_S] * 3 + [neo4j_store.LOAD_TIMEOUT_S]
+    assert not [c for c in driver.calls if c[0] == "session.run"], "no auto-commit statement"
+
+
 # -- with a server ------------------------------------------------------------------------
+
+def test_the_server_refuses_a_query_its_planner_calls_writing_and_nothing_changes(neo4j_db,
+                                                                                  mini):
+    neo4j_store.load(mini)
+    before = _nodes(neo4j_db, "MATCH (n) RETURN count(n) AS n")
+    for cypher, planned in [("CREATE (n:Hacked) RETURN n", "reads and writes (query type 'rw')"),
+                            ("MATCH (n:Trust) SET n.name = 'x'", "writes (query type 'w')"),
+                            ("CREATE INDEX hacked FOR (n:Trust) ON (n.x)",
+                             "changes the schema (query type 's')")]:
+        with pytest.raises(query_runner.QueryError) as caught:
+            neo4j_store.run_read(cypher, {}, timeout_s=5, row_cap=5)
+        assert str(caught.value).startswith(f"refused: Neo4j plans the query as one that "
+                                            f"{planned}; the console only reads the graph")
+    assert _nodes(neo4j_db, "MATCH (n) RETURN count(n) AS n") == before
+    assert _nodes(neo4j_db, "SHOW INDEXES YIELD name WHERE name = 'hacked' RETURN name") == []
+
+
+def test_the_local_server_caps_the_memory_of_a_transaction_and_of_all(neo4j_db):
+    """scripts/neo4j's launcher: a quarter of the heap for one transaction, half for all."""
+    found = {row["name"]: row["value"] for row in _nodes(
+        neo4j_db, "SHOW SETTINGS YIELD name, value WHERE name IN "
+                  "['db.memory.transaction.max', 'dbms.memory.transaction.total.max'] "
+                  "RETURN name, value")}
+    heap = _nodes(neo4j_db, "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
+                            "RETURN attributes.HeapMemoryUsage.value.properties.max AS max")
+    one, total = (float(found[name].removesuffix("MiB")) for name in (
+        "db.memory.transaction.max", "dbms.memory.transaction.total.max"))
+    assert total == pytest.approx(2 * one, abs=0.02)
+    # The launcher takes the JVM's usable maximum; JMX's figure may count a survivor space more.
+    assert 0.2 < one * 2**20 / heap[0]["max"] <= 0.25
+
 
 def _nodes(server, cypher: str, **params) -> list[dict]:
     config, driver = server

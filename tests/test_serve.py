@@ -80,3 +80,23 @@ def test_serve_refuses_a_broken_file_with_one_line() -> None:
     assert run.returncode == 2
     assert run.stderr.strip().endswith("empty.yaml:1:1: the file is empty "
                                        "(start with 'format: 1' and the sections of the format)")
+
+
+@pytest.mark.parametrize("address, warned", [("127.0.0.1", False), ("127.0.0.2", False),
+                                             ("::1", False), ("localhost", False),
+                                             ("0.0.0.0", True), ("::", True),
+                                             ("192.168.1.20", True), ("my-host", True)])
+def test_serve_warns_when_the_page_would_listen_beyond_this_machine(address, warned, tmp_path,
+                                                                    monkeypatch, capsys):
+    from graph.cli import serve
+    from graph.cli.main import main
+
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path))
+    started = []
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: started.append(argv))
+    assert main(["serve", "--data", str(MINI), "--address", address]) is None
+    assert started[0][started[0].index("--server.address") + 1] == address
+    warning = (f"warning: the page will listen on {address}, not on this machine alone: anyone "
+               "who can reach it can use the page and its Cypher console, with no login (see "
+               "docs/safety.md)\n")
+    assert capsys.readouterr().err == (warning if warned else "")

@@ -7,15 +7,22 @@ import sys
 
 from graph.cli import animate, data, ods, serve, snapshot, sources, store
 from graph.cli.common import UsageError
-from loaders.problems import InvalidInput
+from loaders.problems import InvalidInput, one_line
 
 COMMAND_GROUPS = (data, serve, store, snapshot, animate, sources, ods)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line (not usage and a message)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {one_line(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data", help="the YAML file (default: data/orgs.yaml or $ORGS_DATA)")
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m graph",
         description="Who ran local health services, who oversaw whom, who merged with whom, when.")
     parser.add_argument("--data", dest="global_data", help=argparse.SUPPRESS)
@@ -36,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)  # it may quote what was typed
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # one line, never a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"error: {type(exc).__name__}: {one_line(str(exc))}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("serve", parents=[common], help="start the page on 127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="bind address (default 127.0.0.1, this machine only); any other lets "
+                        "whoever reaches it use the page and its console, with no login")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
 
@@ -26,6 +29,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from loaders.stores import embedded
     from loaders.stores.records import StoreError
 
+    if not _loopback(args.address):
+        print(f"warning: the page will listen on {args.address}, not on this machine alone: "
+              "anyone who can reach it can use the page and its Cypher console, with no login "
+              "(see docs/safety.md)", file=sys.stderr)
     data = data_path(args).resolve()
     dataset_loader.load(data)  # refuse to start on a broken file
     try:  # built now, so the page's first query does not wait for it (about 1 s on BLMK)
@@ -39,3 +46,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.headless:
         command += ["--server.headless", "true"]
     os.execve(sys.executable, command, env)  # become Streamlit, so signals reach it directly
+
+
+def _loopback(address: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False

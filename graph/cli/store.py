@@ -10,7 +10,17 @@ import sys
 from typing import Any
 
 from graph.cli.common import UsageError, data_path, date_argument
-from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from loaders.query.limits import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIMEOUT_S,
+    MEMORY_BOUNDS,
+    ROW_CAP_BOUNDS,
+    TIMEOUT_BOUNDS,
+    memory_limit,
+    row_cap,
+    time_limit,
+)
 from loaders.query.result import QueryError, QueryResult, cell_text
 
 
@@ -32,10 +42,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--neo4j", action="store_true", help="query Neo4j instead")
     p.add_argument("--at", metavar="DATE",
                    help="run against the graph as it stood that day (embedded store)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                   help=f"time limit in seconds (default {DEFAULT_TIMEOUT_S:g})")
-    p.add_argument("--limit", type=int, default=DEFAULT_ROW_CAP,
-                   help=f"row cap (default {DEFAULT_ROW_CAP})")
+    # Read as text and checked here, so a bad value is one line (argparse would print usage).
+    p.add_argument("--timeout", default=str(DEFAULT_TIMEOUT_S), metavar="SECONDS",
+                   help=f"time limit in seconds, {TIMEOUT_BOUNDS[0]:g} to {TIMEOUT_BOUNDS[1]:g} "
+                        f"(default {DEFAULT_TIMEOUT_S:g})")
+    p.add_argument("--memory", default=str(DEFAULT_MEMORY_MB), metavar="MB",
+                   help=f"memory the query may take, {MEMORY_BOUNDS[0]} to {MEMORY_BOUNDS[1]} MB "
+                        f"(default {DEFAULT_MEMORY_MB})")
+    p.add_argument("--limit", default=str(DEFAULT_ROW_CAP), metavar="ROWS",
+                   help=f"row cap, {ROW_CAP_BOUNDS[0]} to {ROW_CAP_BOUNDS[1]:,} "
+                        f"(default {DEFAULT_ROW_CAP})")
     p.set_defaults(func=cmd_query)
 
 
@@ -81,6 +97,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     from loaders.stores.records import StoreError
 
     cypher, params = args.cypher, {}
+    try:
+        timeout_s, memory_mb = time_limit(args.timeout), memory_limit(args.memory)
+        cap = row_cap(args.limit)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
     at = date_argument(args.at) if args.at is not None else None
     if args.saved:
         try:
@@ -95,8 +116,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     params.update(_param(text) for text in args.param)
     try:
         result = run_query(cypher, params=params, dataset_path=data_path(args),
-                           neo4j=args.neo4j, timeout_s=args.timeout, row_cap=args.limit,
-                           at=at)
+                           neo4j=args.neo4j, timeout_s=timeout_s, row_cap=cap,
+                           memory_mb=memory_mb, at=at)
     except (QueryError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     {"json": _print_json, "csv": _print_csv}.get(args.format, _print_table)(result)

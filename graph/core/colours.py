@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-HEX_PATTERN = r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
+HEX_PATTERN = r"\A#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z"  # \Z: '$' allows a final newline
 _HEX = re.compile(HEX_PATTERN)
 # CSS Color Module Level 4, section 6.1 (named colours), with their sRGB values.
 NAMED: dict[str, str] = {

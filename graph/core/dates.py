@@ -11,7 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits to the very end: '\d' takes any script's digits, '$' a final newline.
+_DATE_TEXT = re.compile(r"\A([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()

@@ -18,8 +18,16 @@ from graph.drawing.geometry import EdgeSpec, NodeSpec, compose
 from graph.drawing.layout import FRAMES, all_time_order, grid
 from graph.drawing.scene import kind_colours, type_styles
 from graph.drawing.vis import OPTIONS, drawing_data
+from loaders.query.limits import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIMEOUT_S,
+    MEMORY_BOUNDS,
+    ROW_CAP_BOUNDS,
+    TIMEOUT_BOUNDS,
+    Limits,
+)
 from loaders.query.result import QueryError, QueryResult, cell_text
-from loaders.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
 from loaders.query.saved import parameter_value
 from loaders.query.tokens import parameters
 from loaders.stores.settings import Neo4jSettings, neo4j_settings
@@ -107,10 +115,30 @@ def placeholder(kinds: Mapping[str, Any]) -> str:
     return f"MATCH (o:{next(iter(kinds), 'Organisation')}) RETURN o.name LIMIT 10"
 
 
-def console_caption(store_line: str) -> str:
+def console_caption(store_line: str, limits: Limits) -> str:
     """What the console promises, from the limits the query runner applies."""
     return (f"Store: {store_line}. Queries are read-only, stopped after "
-            f"{DEFAULT_TIMEOUT_S:g} seconds and capped at {DEFAULT_ROW_CAP:,} rows.")
+            f"{limits.timeout_s:g} seconds or at {limits.memory_mb:,} MB of memory, and capped "
+            f"at {limits.row_cap:,} rows (Limits).")
+
+
+# The console's limit settings: (session key, label, bounds, step, default, help).
+LIMIT_SETTINGS = (
+    ("limit_timeout", "Time limit (seconds)", TIMEOUT_BOUNDS, 1.0, DEFAULT_TIMEOUT_S,
+     "A query still running then is stopped."),
+    ("limit_memory", "Memory limit (MB)", MEMORY_BOUNDS, 64, DEFAULT_MEMORY_MB,
+     "Memory a query may take on the embedded store, and for its rows from Neo4j; one that "
+     "wants more is stopped (Neo4j's server has its own limit)."),
+    ("limit_rows", "Row cap", ROW_CAP_BOUNDS, 100, DEFAULT_ROW_CAP,
+     "Rows beyond it are cut, and the result says so."),
+)
+
+
+def chosen_limits(session: Mapping[str, Any]) -> Limits:
+    """The limits the console's settings hold (their defaults until changed); ``QueryError``
+    in one line for a value out of bounds (``Limits`` checks each)."""
+    return Limits(*(session.get(key, default)
+                    for key, _label, _bounds, _step, default, _help in LIMIT_SETTINGS))
 
 
 def result_caption(result: QueryResult) -> str:

@@ -131,8 +131,10 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
         warnings.append(f"the link's mode '{mode}' is not one of {', '.join(MODES)}")
         mode = "explore"
     depth_text = _one(params.get("depth")) or "1"
-    depth = int(depth_text) if depth_text.isdigit() else 1
-    if not depth_text.isdigit() or not 1 <= depth <= MAX_DEPTH:
+    # int() only after a strict check: it takes '²' as a digit to refuse, '٢' as a 2, '1_0' as 10
+    whole = depth_text.isascii() and depth_text.isdigit() and len(depth_text) <= 4
+    depth = int(depth_text) if whole else 1
+    if not whole or not 1 <= depth <= MAX_DEPTH:
         warnings.append(f"the link's depth '{depth_text}' is not a whole number from 1 to "
                         f"{MAX_DEPTH}")
         depth = min(max(depth, 1), MAX_DEPTH)

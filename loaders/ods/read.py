@@ -26,7 +26,7 @@ _LAYOUT_NAMES = [
     (re.compile(r"^eauth(?:[-_.].*)?$"), "eauth"),
     (re.compile(r"^(?:succ|succarc)(?:[-_.].*)?$|successors"), SUCCESSIONS),
 ]
-_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
+_CODE = re.compile(r"\A[A-Z0-9]{1,12}\Z")
 _MIN_FIELDS = 12  # code .. close date; the standard layout has 27, spreadsheet re-saves fewer
 _YEAR_RANGE = range(1948, 2200)
 

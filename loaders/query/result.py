@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from loaders.problems import one_line
 from loaders.stores.records import ORGANISATION
 
 
@@ -22,11 +23,17 @@ class QueryError(Exception):
     """
 
     def __init__(self, message: str, detail: str = ""):
+        message, detail = one_line(message), one_line(detail)  # they may quote what was typed
         super().__init__(message)
         self.message, self.detail = message, detail
 
     def __str__(self) -> str:
         return self.message + (f" (the database said: {self.detail})" if self.detail else "")
+
+
+class OutOfMemory(QueryError):
+    """A query that wanted more memory than it may take (the engine said so, or an allocation
+    failed at the worker's cap); the worker turns it into "stopped at the memory limit"."""
 
 
 @dataclass(frozen=True)

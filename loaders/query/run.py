@@ -6,24 +6,25 @@
 (['trust'], ['Bedford Hospital NHS Trust'])
 
 Layers, in order: the guard (``loaders.query.guard``), an allowlist that refuses anything but
-reading clauses and names what it refused; then a read-only database handle (embedded) or a
-read transaction (Neo4j); a time limit; a row cap. A store that no longer opens is rebuilt
-from the YAML (``loaders.stores.embedded.ensure_store``).
+reading clauses and names what it refused; a worker process (``loaders.query.worker``) with a
+memory cap, killed at the deadline; then a read-only database handle (embedded) or a read
+transaction that Neo4j first plans as read-only (Neo4j); the engine's time limit; a row cap.
+A store that no longer opens is rebuilt from the YAML (``loaders.stores.embedded.ensure_store``)
+in this process, before the query goes to the worker.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ladybug
-
 from loaders.dataset import default_path
+from loaders.query import pool
+from loaders.query.embedded_query import run_on
 from loaders.query.guard import check_read_only
-from loaders.query.limits import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
-from loaders.query.result import Elements, QueryError, QueryResult
-from loaders.query.tokens import database_syntax_error
+from loaders.query.limits import DEFAULT_MEMORY_MB, DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Limits
+from loaders.query.result import QueryError, QueryResult
+from loaders.query.worker import Request
 from loaders.stores import embedded
 from loaders.stores.records import StoreError
 
@@ -36,26 +37,36 @@ _ATTEMPTS = 5  # a reload may replace the store between finding it and opening i
 def run_query(cypher: str, *, params: dict[str, Any] | None = None,
               dataset_path: str | Path | None = None, neo4j: bool = False,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_cap: int = DEFAULT_ROW_CAP,
-              driver: Any = None, at: DateLike | None = None,
-              settings: Any = None) -> QueryResult:
+              memory_mb: int = DEFAULT_MEMORY_MB, driver: Any = None,
+              at: DateLike | None = None, settings: Any = None) -> QueryResult:
     """Run one read-only Cypher query on the embedded store (built on first use) or Neo4j
     (``settings``: a ``Neo4jSettings``, default ``loaders.stores.settings.neo4j_settings()``);
     with ``at``, against the graph as it stood that day (embedded store only).
 
-    Raises ``QueryError`` (one line) for a refused, malformed or timed-out query and for a
-    store that cannot be built or opened, and ``loaders.problems.InvalidInput`` when the YAML
-    needed for a build is invalid.
+    The query runs in a worker process (``loaders.query.pool``) under the limits: killed at
+    the time limit, refused memory beyond ``memory_mb``. Only a caller's own Neo4j ``driver``
+    is used in this process (no memory cap then: the project's own tools and tests).
+
+    Raises ``QueryError`` (one line) for a refused, malformed or stopped query, for limits out
+    of bounds and for a store that cannot be built or opened, and
+    ``loaders.problems.InvalidInput`` when the YAML needed for a build is invalid.
     """
     check_read_only(cypher)
-    if timeout_s <= 0 or row_cap <= 0:
-        raise QueryError("the time limit and the row cap must be positive")
+    limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb, row_cap=row_cap)
+    params = params or {}
     if neo4j and at is not None:
         raise QueryError("refused: a query as at a date runs on the embedded store, built from "
                          "the YAML as it stood that day (drop --neo4j, or drop --at)")
     if neo4j:
         from loaders.stores import neo4j_store  # the driver is imported only when Neo4j is used
-        return neo4j_store.run_read(cypher, params or {}, timeout_s=timeout_s,
-                                    row_cap=row_cap, driver=driver, settings=settings)
+        if driver is not None:
+            return neo4j_store.run_read(cypher, params, timeout_s=timeout_s, row_cap=row_cap,
+                                        driver=driver, settings=settings)
+        try:
+            settings = settings or neo4j_store.require_settings()
+        except StoreError as exc:
+            raise QueryError(str(exc)) from None
+        return pool.run(Request(cypher, params, limits, settings=settings))
     if dataset_path is None:
         dataset_path = default_path()
     if at is not None:  # the time model (networkx, numpy) only for a query as at a date
@@ -64,8 +75,7 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
         try:
             store = (embedded.ensure_store(dataset_path) if at is None
                      else ensure_store_as_at(dataset_path, at))
-            return run_embedded(store, cypher, params or {}, timeout_s=timeout_s,
-                                row_cap=row_cap)
+            return pool.run(Request(cypher, params, limits, store=str(store)))
         except FileNotFoundError:
             raise QueryError(f"{dataset_path}: no such file (give the YAML with --data)") from None
         except embedded.StoreGone:
@@ -79,62 +89,10 @@ def run_query(cypher: str, *, params: dict[str, Any] | None = None,
 def run_embedded(store: str | Path, cypher: str, params: dict[str, Any], *,
                  timeout_s: float = DEFAULT_TIMEOUT_S,
                  row_cap: int = DEFAULT_ROW_CAP) -> QueryResult:
-    """A query on one store file through a read-only handle, with a time limit and a row cap.
-    Raises ``QueryError``, or ``StoreError`` when the store does not open."""
+    """A query on one store file through a read-only handle, with a time limit and a row cap,
+    in this process (no memory cap: for the project's own queries and tests; the console's go
+    through ``run_query``). Raises ``QueryError``, or ``StoreError`` when the store does not
+    open."""
     check_read_only(cypher)
-    database = embedded.open_read_only(store)
-    try:
-        connection = ladybug.Connection(database)
-    except RuntimeError as exc:
-        raise QueryError(f"cannot connect to the embedded store: {_first_line(str(exc))}") from None
-    try:
-        connection.set_query_timeout(max(1, int(timeout_s * 1000)))
-        result = connection.execute(cypher, params)
-        if isinstance(result, list):  # several statements slipped through: refuse
-            raise QueryError("refused: several statements; run one query at a time")
-        columns = list(result.get_column_names())
-        raw: list[list[Any]] = []
-        while result.has_next() and len(raw) <= row_cap:
-            raw.append(result.get_next())
-        result.close()
-    except RuntimeError as exc:
-        raise embedded_error(str(exc), cypher, timeout_s) from None
-    finally:
-        connection.close()
-    truncated = len(raw) > row_cap
-    collector = Elements()
-    rows = [[collector.embedded(value) for value in row] for row in raw[:row_cap]]
-    return QueryResult(columns, rows, truncated, "embedded", collector.as_dict())
-
-
-_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
-_UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
-
-
-def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
-    """LadybugDB's error as one plain line; a syntax error says what is wrong near which part
-    of the query first, with the database's own words kept as the detail."""
-    first = _first_line(text)
-    if "Interrupted" in first:
-        return QueryError(f"query stopped at the time limit of {timeout_s:g} s "
-                          "(narrow the MATCH, add a LIMIT, or raise --timeout)")
-    if "read-only" in first.lower() or "read only" in first.lower():
-        return QueryError("refused: the store is opened read-only; the console only reads the "
-                          "graph (use MATCH ... RETURN ...)")
-    if first.startswith("Parser exception"):
-        # The message may quote the query, newlines and all, before saying where.
-        position = _POSITION.search(text)
-        said = " ".join(text[:position.end()].split()) if position else first
-        unexpected = _UNEXPECTED.search(said)
-        return database_syntax_error(
-            cypher, int(position.group(1)) if position else 0,
-            int(position.group(2)) if position else 0,
-            unexpected.group(1) if unexpected else None, said)
-    if first.startswith(("Binder exception", "Catalog exception")):
-        return QueryError(f"cannot run the query: {first.split(': ', 1)[-1].rstrip('.')} "
-                          "(check the labels, relationship types, properties and variables)")
-    return QueryError(first)
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "query failed"
+    return run_on(embedded.open_read_only(store), cypher, params, timeout_s=timeout_s,
+                  row_cap=row_cap)

@@ -17,7 +17,10 @@ from loaders.query.result import QueryError
 
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _EXTRA_SPACE = "\u180e"  # LadybugDB's lexer skips it although Unicode no longer calls it a space
-_NUMBER = re.compile(r"0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?")
+# ASCII digits only: '²' and '٢' are digits to str.isdigit() but to neither database's lexer.
+DIGITS = "0123456789"
+_NUMBER = re.compile(r"0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?"
+                     r"(?:[eE][+-]?[0-9]+)?")
 _PUNCTUATION = "()[]{},.:;|+-*/%^=<>!&?~"
 
 
@@ -110,7 +113,7 @@ def tokenize(cypher: str) -> list[Token]:
                     i += 1
                 text = cypher[start + 1:i]
             tokens.append(Token("param", text, start))
-        elif ch.isdigit():
+        elif ch in DIGITS:
             match = _NUMBER.match(cypher, i)
             tokens.append(Token("number", match.group(), i))
             i = match.end()

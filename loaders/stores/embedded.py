@@ -42,7 +42,7 @@ MAX_OPEN_STORES = 4  # read handles kept open; each holds a file and reserves ad
 # What a write through a read-only handle leaves beside a store (a CHECKPOINT, say): with
 # these present every read-only open fails ("checkpoint recovery is pending").
 LEFTOVERS = (".wal", ".shadow")
-_READER_POOL = 128 * 1024 * 1024
+READER_POOL = 128 * 1024 * 1024  # a reader's buffer pool: a query's working set lives there
 
 
 class StoreGone(StoreError):
@@ -179,14 +179,15 @@ _handles: OrderedDict[str, tuple[tuple[int, int], ladybug.Database]] = OrderedDi
 _handles_lock = threading.Lock()
 
 
-def open_read_only(path: str | Path) -> ladybug.Database:
+def open_read_only(path: str | Path, threads: int = 0) -> ladybug.Database:
     """A read-only handle on a store, reused until the file is replaced by a rebuild.
 
     The handle is keyed on the file's (inode, mtime): after ``os.replace`` both change, so the
     next call opens the new file while queries already running finish on the old one. At most
     ``MAX_OPEN_STORES`` handles stay open, the least recently used closing first (a query still
-    running on one keeps it alive). Raises ``StoreGone`` when the file is not there and
-    ``StoreError`` when it does not open.
+    running on one keeps it alive). ``threads``: the most the database may use for a query
+    (0: as many as there are cores), for a handle opened now. Raises ``StoreGone`` when the
+    file is not there and ``StoreError`` when it does not open.
     """
     path = str(path)
     try:
@@ -200,8 +201,8 @@ def open_read_only(path: str | Path) -> ladybug.Database:
             _handles.move_to_end(path)
             return cached[1]
         try:
-            database = ladybug.Database(path, read_only=True, buffer_pool_size=_READER_POOL,
-                                        max_db_size=MAX_DB_SIZE)
+            database = ladybug.Database(path, read_only=True, buffer_pool_size=READER_POOL,
+                                        max_db_size=MAX_DB_SIZE, max_num_threads=threads)
         except RuntimeError as exc:
             if not os.path.exists(path):
                 raise StoreGone(f"{path}: no store there (run: python -m graph load)") from None

@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.core.model import Dataset
 from loaders.query.result import Elements, QueryError, QueryResult
-from loaders.query.tokens import database_syntax_error
+from loaders.query.tokens import database_syntax_error, tokenize
 from loaders.stores.records import (
     EVENT,
     ORGANISATION,
@@ -40,6 +40,12 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 DATASET_MARK = "_orgs_dataset"
 AREA_MARK = "_orgs_area"
 DEFAULT_BATCH = 1000
+# Every transaction this tool opens has a timeout: a load of 10,000 organisations took 6 min on
+# a local server (README, benchmarks), so an hour is far beyond a healthy one; reading an area
+# back, 10 min; a constraint, a minute.
+LOAD_TIMEOUT_S = 3600.0
+READ_BACK_TIMEOUT_S = 600.0
+SCHEMA_TIMEOUT_S = 60.0
 
 
 def require_settings() -> Neo4jSettings:
@@ -159,9 +165,12 @@ def load(dataset: Dataset, *, driver: Any = None, settings: Neo4jSettings | None
     try:
         with driver.session(database=settings.database) as session:
             for statement in constraint_statements():  # schema first, in its own transactions
-                session.run(statement.cypher, statement.params).consume()
+                schema = session.begin_transaction(timeout=SCHEMA_TIMEOUT_S)
+                schema.run(statement.cypher, statement.params).consume()
+                schema.commit()
             # The metadata names the load in the server's SHOW TRANSACTIONS.
-            tx = session.begin_transaction(metadata={"app": "orgs load",
+            tx = session.begin_transaction(timeout=LOAD_TIMEOUT_S,
+                                           metadata={"app": "orgs load",
                                                      "dataset": dataset_key(dataset)})
             try:
                 for statement in statements:
@@ -215,11 +224,19 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
         # timeout stops runaway queries, and no automatic retries hide a dead server.
         with driver.session(database=settings.database,
                             default_access_mode=neo4j.READ_ACCESS) as session:
+            planned = _planned(session, cypher, params, timeout_s)
+            if planned not in (None, "r"):
+                raise QueryError(f"refused: Neo4j plans the query as one that "
+                                 f"{_PLANNED.get(planned, 'does not only read')} (query type "
+                                 f"'{planned}'); the console only reads the graph (use MATCH ... "
+                                 "RETURN ...)")
             tx = session.begin_transaction(timeout=timeout_s)
             try:
                 columns, rows, truncated = read(tx)
             finally:
                 tx.rollback()  # nothing to keep: a read never commits
+    except (QueryError, MemoryError):
+        raise
     except Exception as exc:
         message, detail = _neo4j_message(exc, settings, "query", timeout_s)
         if detail:
@@ -232,11 +249,43 @@ def run_read(cypher: str, params: dict[str, Any], *, timeout_s: float, row_cap: 
     return QueryResult(columns, rows, truncated, "neo4j", collector.as_dict())
 
 
+_PLANNED = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
+
+
+def _planned(session: Any, cypher: str, params: dict[str, Any], timeout_s: float) -> str | None:
+    """What Neo4j's planner says the query does ('r': only reads; 'rw', 'w', 's'), from an
+    EXPLAIN that runs nothing: a second layer behind the guard. None when the server cannot
+    plan it (a syntax error, an unknown function): the query itself then fails the same way,
+    before it runs, and its error names places in the text as written."""
+    import neo4j
+
+    tx = session.begin_transaction(timeout=timeout_s)
+    try:
+        return tx.run(f"EXPLAIN {_without_explain(cypher)}", params).consume().query_type
+    except neo4j.exceptions.ClientError as exc:
+        if ".Statement." in str(exc.code or ""):
+            return None
+        raise
+    finally:
+        try:
+            tx.rollback()
+        except Exception:  # a failed transaction is closed already
+            pass
+
+
+def _without_explain(cypher: str) -> str:
+    """The query without a leading EXPLAIN or PROFILE, to be planned with EXPLAIN."""
+    tokens = tokenize(cypher)
+    if len(tokens) > 1 and tokens[0].keyword in ("EXPLAIN", "PROFILE"):
+        return cypher[tokens[1].at:]
+    return cypher
+
+
 def read_back(key: str, *, driver: Any = None, settings: Neo4jSettings | None = None) -> Dataset:
     """The dataset stored under ``key`` (``records.dataset_key``), as the embedded store's
     ``read_back`` gives it: proves a load kept every value, date and precision."""
     def rows(cypher: str) -> list[list[Any]]:
-        return run_read(cypher, {"key": key}, timeout_s=600, row_cap=sys.maxsize,
+        return run_read(cypher, {"key": key}, timeout_s=READ_BACK_TIMEOUT_S, row_cap=sys.maxsize,
                         driver=driver, settings=settings).rows
 
     m = DATASET_MARK
@@ -257,6 +306,9 @@ def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
     code = str(getattr(exc, "code", "") or "")
     text = str(getattr(exc, "message", None) or exc or type(exc).__name__)
     first = " ".join(text.split())[:300]  # one line, however the driver wrapped it
+    if any(name in code for name in _MEMORY_CODES) or "OutOfMemory" in type(exc).__name__:
+        return ("query stopped at the Neo4j server's memory limit for a query (narrow the "
+                f"MATCH or add a LIMIT; the server said: {first})"), ""
     if "TransactionTimedOut" in code or ("timed out" in first.lower() and timeout_s):
         return (f"query stopped at the time limit of {timeout_s:g} s "
                 "(narrow the MATCH, add a LIMIT, or raise --timeout)"), ""
@@ -275,6 +327,9 @@ def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
     return f"Neo4j {action} failed: {type(exc).__name__}: {first}", ""
 
 
+# A query the server stopped for memory: over db.memory.transaction.max (or .total.max), or
+# its heap ran out in an expression the tracking does not count (the server carries on).
+_MEMORY_CODES = ("MemoryLimit", "MemoryPoolOutOfMemory", "OutOfMemoryError")
 _SERVER_POSITION = re.compile(r"Invalid input '(.*?)':.*?\(line (\d+), column (\d+) "
                               r"\(offset: \d+\)\)", re.DOTALL)
 

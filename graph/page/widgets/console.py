@@ -25,7 +25,18 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
     st.header("Cypher console")
     secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
     settings, store_line = console.store_label(os.environ, secrets)
-    st.caption(md(console.console_caption(store_line)))
+    for key, _label, _bounds, _step, default, _why in console.LIMIT_SETTINGS:
+        st.session_state.setdefault(key, default)
+    try:  # read before the boxes are drawn: a change reruns the page with the new value
+        limits = console.chosen_limits(st.session_state)
+    except QueryError as error:  # the boxes keep values in bounds: a last line of defence
+        st.error(md(error.message))
+        return
+    st.caption(md(console.console_caption(store_line, limits)))
+    with st.expander("Limits"):
+        for key, label, (low, high), step, default, why in console.LIMIT_SETTINGS:
+            st.number_input(label, min_value=type(default)(low), max_value=type(default)(high),
+                            step=step, key=key, help=why)
     saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
     defaults = console.parameter_defaults(dataset.queries)
 
@@ -65,7 +76,8 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
             entered = {n: st.session_state[f"param_{n}"] for n in names}
             st.session_state.query_result = run_query(
                 st.session_state.cypher, dataset_path=str(data_path),
-                neo4j=settings is not None, settings=settings,
+                neo4j=settings is not None, settings=settings, timeout_s=limits.timeout_s,
+                memory_mb=limits.memory_mb, row_cap=limits.row_cap,
                 params=console.parameter_values(names, entered, defaults),
                 at=console.as_at_day(st.session_state.as_at, chosen))
             st.session_state.query_error = None

@@ -65,6 +65,7 @@ public final class Launcher {
             port = freePort();
         }
 
+        long heap = Runtime.getRuntime().maxMemory();  // -Xmx, set by scripts/neo4j
         long started = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(Map.of(
@@ -82,6 +83,13 @@ public final class Launcher {
                         GraphDatabaseSettings.preallocate_logical_logs, false,
                         GraphDatabaseSettings.keep_logical_logs, "keep_none"))
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
+                // A query whose tracked memory (collect, sorting, aggregation...) goes beyond a
+                // quarter of the heap, or all of them together beyond half, is refused instead
+                // of the heap running out. Memory Neo4j does not track (a list comprehension)
+                // is not bounded here: scripts/neo4j says what happens then.
+                .setConfig(GraphDatabaseSettings.memory_tracking, true)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, heap / 4)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, heap / 2)
                 // No usage report to Neo4j Inc. (dbms.usage_report.enabled).
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Internal settings (not public API; checked with this pinned version only):
