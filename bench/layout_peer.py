@@ -14,9 +14,10 @@ from graph.drawing.quality import Line
 DOT = "dot"
 
 
-def dot_lines(drawing_json: dict) -> list[Line]:
+def dot_lines(drawing_json: dict, tiers: dict[str, int] | None = None) -> list[Line]:
     """``dot``'s drawing of the boxes and edges of ``drawing_json`` (``Drawing.json()``), with y
-    growing downward like ours."""
+    growing downward like ours: free, or with ``tiers`` (box id -> tier) one rank per tier,
+    top to bottom, as our drawing has them (boxes without a tier, people, placed freely)."""
     if shutil.which(DOT) is None:
         raise RuntimeError("Graphviz `dot` is not installed (apt-get install graphviz)")
     ids = {n["id"]: f"n{i}" for i, n in enumerate(drawing_json["nodes"])}
@@ -24,6 +25,17 @@ def dot_lines(drawing_json: dict) -> list[Line]:
     for node in drawing_json["nodes"]:
         lines.append(f'{ids[node["id"]]} [width={node["width"] / 72:.4f}, '
                      f'height={node["height"] / 72:.4f}];')
+    if tiers:
+        lines[0] = "digraph G { newrank=true;"
+        ranks: dict[int, list[str]] = {}
+        for node in drawing_json["nodes"]:
+            if node["id"] in tiers:
+                ranks.setdefault(tiers[node["id"]], []).append(ids[node["id"]])
+        ordered = [ranks[t] for t in sorted(ranks)]
+        for members in ordered:
+            lines.append("{rank=same; " + " ".join(members) + ";}")
+        for upper, lower in zip(ordered, ordered[1:], strict=False):
+            lines.append(f"{upper[0]} -> {lower[0]} [style=invis];")
     edges = [e for e in drawing_json["edges"] if e["from"] != e["to"]]
     for i, edge in enumerate(edges):
         lines.append(f'{ids[edge["from"]]} -> {ids[edge["to"]]} [id="e{i}"];')
@@ -33,6 +45,8 @@ def dot_lines(drawing_json: dict) -> list[Line]:
     laid = json.loads(done.stdout)
     drawn: list[Line] = []
     for item in laid.get("edges", []):
+        if not str(item.get("id", "")).startswith("e"):
+            continue  # an invisible edge that keeps the tiers in order
         index = int(item["id"][1:])
         points: list[tuple[float, float]] = []
         for op in item.get("_draw_", []):

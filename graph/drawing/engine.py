@@ -22,6 +22,8 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graph.drawing.quality import Line, false_joins, shared_segments
+
 DOT = "dot"
 NEATO = "neato"
 SAMPLES = 8  # points per Bézier piece (a polyline's pieces are straight: any sample is on it)
@@ -104,6 +106,7 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
         routes.update({w.id: other[w.id] for w in astray
                        if w.id in other and not _through(other[w.id], w, boxes)})
     _spread_ends(routes, drawn, boxes)
+    _separate(routes, drawn, boxes)
     label_at: dict[str, Point] = {}
     taken: list[Rect] = []
     for wire in drawn:
@@ -180,6 +183,41 @@ def _spread_ends(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
                 points[end] = (min(max(px + offset, low), high), py) if along_x else \
                     (px, min(max(py + offset, low), high))
                 routes[wire_id] = tuple(points)
+
+
+NUDGES = (3.0, -3.0, 6.0, -6.0)  # units a line is moved off a track it shares
+
+
+def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
+              boxes: dict[str, Rect]) -> None:
+    """Two lines with no end box in common never run on one track: where Graphviz's router
+    sends them round the same corner, the later one's shared run is moved a few units aside
+    (its inner points only, so it stays on its boxes), where that sends it through no box."""
+    by_id = {w.id: w for w in drawn}
+    for _ in range(3):
+        lines = [Line(w.id, w.source, w.target, routes[w.id]) for w in drawn if w.id in routes]
+        joins = false_joins(lines)
+        if not joins:
+            return
+        for a_id, b_id in joins:
+            a = Line(a_id, by_id[a_id].source, by_id[a_id].target, routes[a_id])
+            b = Line(b_id, by_id[b_id].source, by_id[b_id].target, routes[b_id])
+            for index in shared_segments(a, b):
+                routes[b_id] = _nudged(routes[b_id], index, by_id[b_id], boxes)
+
+
+def _nudged(points: tuple[Point, ...], index: int, wire: Wire,
+            boxes: dict[str, Rect]) -> tuple[Point, ...]:
+    vertical = abs(points[index][0] - points[index + 1][0]) < 1e-9
+    for nudge in NUDGES:
+        moved = list(points)
+        for k in (index, index + 1):
+            if 0 < k < len(points) - 1:
+                x, y = moved[k]
+                moved[k] = (x + nudge, y) if vertical else (x, y + nudge)
+        if moved != list(points) and not _through(moved, wire, boxes):
+            return tuple(moved)
+    return points
 
 
 def _through(points: Sequence[Point], wire: Wire, boxes: dict[str, Rect]) -> bool:
@@ -294,8 +332,9 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
         for shift in (s * size[1] for s in _SHIFTS):
             centre = (at[0], at[1] + shift)
             rect = _rect(centre, size)
+            # a label far from its line misleads more than one that touches another label
             cost = 1000 * sum(_overlap(rect, box) for box in boxes) \
-                + sum(_overlap(rect, other) for other in taken) + abs(shift) * 0.01
+                + sum(_overlap(rect, other) for other in taken) + abs(shift) * size[0] * 0.5
             if best_cost is None or cost < best_cost:
                 best, best_cost = centre, cost
             if cost == 0:

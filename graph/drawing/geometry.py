@@ -14,12 +14,12 @@ to fit the sheet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.core.colours import safe_colour
 from graph.drawing.engine import Wire, route
-from graph.drawing.layers import layered_rows
+from graph.drawing.layers import GAP, layered_rows
 from graph.drawing.layout import Frame, Grid
 from graph.drawing.routing import Cell, Channels, Link, route_all
 from graph.drawing.text import LINE_HEIGHT, fit_lines, shorten, width
@@ -177,19 +177,22 @@ def compose(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec],
 def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Drawing:
     """The view in layers (``graph.drawing.layers``), its lines routed by Graphviz."""
     by_id = {n.id: n for n in nodes}
-    rows = layered_rows(frame, nodes, edges)
+    rows = layered_rows(frame, nodes, edges, keep_gaps=True)
     boxes: dict[str, tuple[float, float, float, float]] = {}
     drawn_nodes = []
     y = frame.row_gap
     for index, (tier, members, _fixed) in enumerate(rows):
         if index and rows[index - 1][0] != tier:
             y += frame.band_gap
-        lines = max((lines_needed(frame, by_id[i]) for _, i in members), default=1)
+        frames = _widened(frame, sorted(members))
+        lines = max((lines_needed(frames[i], by_id[i]) for i in frames), default=1)
         height = frame.box_height(min(lines, frame.max_lines))
         for column, node_id in members:
-            x = frame.column_x(column)
-            boxes[node_id] = (x - frame.box_width / 2, y, x + frame.box_width / 2, y + height)
-            drawn_nodes.append(_node(frame, by_id[node_id], x, y + height / 2, height))
+            if node_id not in frames:
+                continue  # a column kept empty for a role's label
+            x, box_width = frame.column_x(column), frames[node_id].box_width
+            boxes[node_id] = (x - box_width / 2, y, x + box_width / 2, y + height)
+            drawn_nodes.append(_node(frames[node_id], by_id[node_id], x, y + height / 2, height))
         y += height + frame.row_gap
     # a role fits the empty column between a person and their post (see ``layers``)
     room = frame.pitch + frame.column_gap - 1.2 * frame.edge_font
@@ -207,6 +210,24 @@ def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Draw
     drawn_nodes.sort(key=lambda n: (n.y, n.x))
     return Drawing(frame.name, frame.unit, frame.width, y, frame.edge_font,
                    tuple(drawn_nodes), drawn_edges)
+
+
+MAX_WIDEN = 1.8  # a box with free columns beside it grows up to this many times its width
+
+
+def _widened(frame: Frame, members: list[tuple[int, str]]) -> dict[str, Frame]:
+    """Node id -> its frame, the box as wide as the free columns on both sides allow (fewer
+    lines, so a lower row), up to ``MAX_WIDEN`` times the frame's width."""
+    found = {}
+    for k, (column, node_id) in enumerate(members):
+        if node_id.startswith(GAP):
+            continue
+        before = members[k - 1][0] if k else -1
+        after = members[k + 1][0] if k + 1 < len(members) else frame.columns
+        free = min(column - before - 1, after - column - 1) * frame.pitch
+        grown = min(frame.box_width + free, frame.box_width * MAX_WIDEN)
+        found[node_id] = frame if grown <= frame.box_width else replace(frame, box_width=grown)
+    return found
 
 
 def _rows(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec], grid: Grid | None,

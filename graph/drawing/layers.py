@@ -42,8 +42,10 @@ SWEEPS = 4
 GAP = "\0gap:"  # a column kept empty (never an organisation id: ids are [a-z0-9-])
 
 
-def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSpec]) -> list[Row]:
-    """Rows of (column, node id), top to bottom, for ``nodes`` linked by ``edges``."""
+def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSpec],
+                 keep_gaps: bool = False) -> list[Row]:
+    """Rows of (column, node id), top to bottom, for ``nodes`` linked by ``edges``; with
+    ``keep_gaps``, the empty columns kept for role labels too (ids starting with ``GAP``)."""
     ids = {n.id for n in nodes}
     hosted: dict[str, list[NodeSpec]] = defaultdict(list)
     for spec in sorted(nodes, key=lambda n: (n.order, n.id)):
@@ -65,7 +67,7 @@ def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSp
         rows += [(tier, chunk) for chunk in _wrap(layers[tier], frame.columns)]
     columns = _columns(rows, edges, frame.columns)
     return [(tier, [(columns[node_id], node_id) for unit in units for node_id in unit
-                    if not node_id.startswith(GAP)], None)
+                    if keep_gaps or not node_id.startswith(GAP)], None)
             for tier, units in rows]
 
 

@@ -90,6 +90,14 @@ def false_joins(lines: Sequence[Line], gap: float = JOIN_GAP,
     return found
 
 
+def shared_segments(a: Line, b: Line, gap: float = JOIN_GAP,
+                    overlap: float = JOIN_OVERLAP) -> list[int]:
+    """The indexes of ``b``'s segments that run on one track with a segment of ``a``."""
+    a_runs = [s for s in a.segments if _axis(s)]
+    return [i for i, t in enumerate(b.segments)
+            if _axis(t) and any(_on_one_track(s, t, gap, overlap) for s in a_runs)]
+
+
 def _axis(segment: Segment) -> str | None:
     (x1, y1), (x2, y2) = segment
     if abs(x1 - x2) < _EPS and abs(y1 - y2) > _EPS:

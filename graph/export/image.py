@@ -40,7 +40,7 @@ from graph.export.request import (
 MIN_PT = 7.0  # no text on the sheet is smaller
 TEXT_PT = 7.0  # legend, caption and sources
 TITLE_PT = 12.0
-MARGIN_PT = 16.0
+MARGIN_PT = 12.0
 MAX_SCALE = 1.6  # a small view is enlarged at most this much
 # the sources in full on the sheet, or else a line saying where they are in full: never cut
 ELSEWHERE = "elsewhere"
