@@ -332,12 +332,13 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
         for shift in (s * size[1] for s in _SHIFTS):
             centre = (at[0], at[1] + shift)
             rect = _rect(centre, size)
-            # a label far from its line misleads more than one that touches another label
-            cost = 1000 * sum(_overlap(rect, box) for box in boxes) \
-                + sum(_overlap(rect, other) for other in taken) + abs(shift) * size[0] * 0.5
+            # never over a box; then a label far from its line misleads more than one that
+            # touches another label
+            cost = (sum(_overlap(rect, box) for box in boxes),
+                    sum(_overlap(rect, other) for other in taken) + abs(shift) * size[0] * 0.5)
             if best_cost is None or cost < best_cost:
                 best, best_cost = centre, cost
-            if cost == 0:
+            if cost == (0, 0):
                 return centre
     return best
 
