@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import peers, reading, stores, timeline  # noqa: E402
+from bench import peers, picture, reading, stores, timeline  # noqa: E402
 from bench.make_area import make_area  # noqa: E402
 from bench.measure import Row, Rows, median_time  # noqa: E402
 from bench.memory import memory  # noqa: E402
@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for note in notes:
         print(f"- {note}")
+    print()
+    picture.report(list(picture.AREAS))
     print(f"\n{'quick' if args.quick else 'full'} run on {machine()} "
           f"({load_before:.1f} at the start); took {time.perf_counter() - started:.0f} s")
     return 0

@@ -203,7 +203,7 @@ def scroll_to_graph(page) -> None:
     page.wait_for_timeout(400)
 
 
-@pytest.mark.parametrize(("width", "height", "smallest"), [(1600, 1000, 12.0), (1366, 768, 10.0)])
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1600, 1000, 11.0), (1366, 768, 10.0)])
 def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, height, smallest):
     data, view = bundled_or_mini()
     with serve(data) as url:
@@ -239,6 +239,33 @@ def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, heig
         page.mouse.wheel(0, -300)
         page.wait_for_timeout(400)
         assert page.evaluate("orgGraph.scale()") != scale and graph_top(page) == top
+
+
+def test_the_whole_area_fits_the_first_screens_at_every_named_stop(page_of):
+    """At 1600x1000 the whole-area graph at each of the 15 named stops takes the graph
+    column's width, is at most 1.2 viewport heights tall, and no label is under 11 px; the
+    commissioners and their overseers are on the first screen."""
+    data = ROOT / "data" / "orgs.yaml"
+    dataset, _ = dataset_loader.check(data)
+    stops = [s.date.start.isoformat() for s in dataset.snapshots]
+    assert len(stops) == 15
+    with serve(data) as url:
+        page = page_of(f"{url}/?date={stops[0]}")
+        for day in stops:
+            page.goto(f"{url}/?date={day}")
+            page.locator(".org-graph[data-nodes]").wait_for(timeout=30_000)
+            canvas = at_rest(page, lambda: page.locator(".org-graph canvas").bounding_box())
+            column = page.locator(".org-graph").bounding_box()
+            assert canvas["height"] <= 1.2 * 1000, (day, canvas["height"])
+            assert canvas["width"] >= column["width"] - 4, day
+            assert page.evaluate("orgGraph.smallestLabelPx()") >= 11.0, day
+            kinds = {o.id: o.kind for o in dataset.organisations.values()}
+            commissioners = [i for i in page.evaluate("orgGraph.nodeIds()")
+                             if kinds.get(i) in ("PCT", "CCG", "ICB")]
+            assert commissioners, day
+            for org_id in commissioners:  # on the first screen, below the page's header
+                centre = page.evaluate("(id) => orgGraph.nodePosition(id)", org_id)
+                assert 0 < centre["y"] < 1000, (day, org_id, centre)
 
 
 def test_nothing_above_the_graph_moves_between_dates(page_of):

@@ -330,3 +330,51 @@ def test_a_view_grouped_by_kind_draws_clean_with_counted_edges(area, frame):
     counted = {e.id: e.count for e in view.edges if e.count > 1 and e.source != e.target}
     labels = {e["id"]: e["label"] for e in drawn["edges"]}
     assert counted and all(labels[i] == f"× {n:,}" for i, n in counted.items())
+
+
+@cache
+def picture_figures(area: str, frame: str) -> dict:
+    """Crossings, false joins and lines drawn downward over the area's named stops, with
+    Graphviz ``dot``'s crossings on the same boxes and edges (laid out freely)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.layout_peer import dot_lines
+    from graph.drawing.quality import crossings, downward, false_joins, lines_of
+
+    graph = area_graph(area)
+    totals = {"crossings": 0, "dot": 0, "false_joins": 0, "down": 0, "counted": 0}
+    for day in named_days(area) or [dt.date(2020, 1, 1)]:
+        view = scene(graph, day)
+        drawn = drawing(graph, view, frame).json()
+        lines = lines_of(drawn)
+        types = {e.id: e.type for e in view.edges}
+        down, counted = downward(
+            [line for line in lines if types[line.id] in ("OVERSEES", "COMMISSIONS", "FUNDS")])
+        totals["crossings"] += crossings(lines)
+        totals["dot"] += crossings(dot_lines(drawn))
+        totals["false_joins"] += len(false_joins(lines))
+        totals["down"] += down
+        totals["counted"] += counted
+    return totals
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4"])
+@pytest.mark.parametrize("area", ["bundled", "schools"])
+def test_no_two_unrelated_lines_share_a_track(area, frame):
+    assert picture_figures(area, frame)["false_joins"] == 0
+
+
+@pytest.mark.parametrize("frame", ["screen", "a4"])
+def test_nine_in_ten_oversight_commissioning_and_funding_lines_point_down(frame):
+    figures = picture_figures("bundled", frame)
+    assert figures["counted"] > 400  # 15 stops' worth of such lines
+    assert figures["down"] >= 0.9 * figures["counted"]
+
+
+def test_crossings_stay_within_twice_graphviz_dot_on_the_same_boxes_and_edges():
+    """dot lays each day out freely, 1,200-1,800 pt wide with no tiers kept; ours keeps the
+    tiers and each box's order between days and fits one A4 sheet. The issue's goal is 1.25
+    times dot: not met yet (see docs/picture.md); this holds the level reached (the grid
+    before it: 8.5 times)."""
+    figures = picture_figures("bundled", "a4")
+    assert figures["dot"] > 1000
+    assert figures["crossings"] <= 2.0 * figures["dot"]

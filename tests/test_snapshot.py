@@ -411,7 +411,7 @@ def test_mime_types_extensions_and_download_names(mini):
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"fmt": "pdf"}, "unknown snapshot format 'pdf'"),
+    ({"fmt": "docx"}, "unknown snapshot format 'docx'"),
     ({"date": "2021-02-30"}, "is not a real date"),
     ({"focus": "nowhere"}, "no organisation with id or ODS code 'nowhere'"),
     ({"focus": "icb", "date": "2014-01-01"}, "'icb' does not exist on 1 January 2014"),
@@ -497,3 +497,35 @@ def test_the_readme_image_is_what_the_tool_makes_from_the_bundled_data():
     graph = build_graph(load(root / "data" / "orgs.yaml"))
     made = render_snapshot(graph, "svg", "2021-04-01")
     assert made == (root / "docs" / "blmk-2021-04-01.svg").read_bytes()
+
+
+def test_the_pdf_is_the_sheet_then_every_source_in_full_as_the_picture_numbers_them():
+    """Read back with pypdf, as a reader's PDF tool would: page 1 the A4 picture, which says
+    where the sources are; then each of the view's sources, numbered, with its title whole."""
+    import io
+
+    from pypdf import PdfReader
+
+    graph = build_graph(load(ROOT / "data" / "orgs.yaml"))
+    made = render_snapshot(graph, "pdf", "2023-04-01")
+    assert made == render_snapshot(graph, "pdf", "2023-04-01")  # the same bytes every run
+    reader = PdfReader(io.BytesIO(made))
+    assert len(reader.pages) >= 2
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [842, 595]  # A4 landscape
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "listed in full (publisher, title, date, link) on the next page of this PDF" in first
+    rest = " ".join(" ".join(page.extract_text() for page in reader.pages[1:]).split())
+    data = json.loads(render_snapshot(graph, "json", "2023-04-01"))
+    assert len(data["sources"]) == 98
+    for source in data["sources"]:
+        assert f"{source['number']}. {' '.join(source['title'].split())}" in rest, source
+
+
+def test_a_pdf_whose_sources_fit_the_sheet_is_one_page(mini):
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(render_snapshot(mini, "pdf", "2021-04-01")))
+    assert len(reader.pages) == 1
+    assert "Sources: 1. Article A." in " ".join(reader.pages[0].extract_text().split())

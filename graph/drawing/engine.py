@@ -41,7 +41,7 @@ class Routed:
     """Each line's polyline (tail to arrow tip) and each label's centre."""
 
     routes: dict[str, tuple[Point, ...]]
-    label_at: dict[str, Point]
+    label_at: dict[str, tuple[Point, int]]  # the label's centre and which of its forms fits
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Wire:
     id: str
     source: str
     target: str
-    label_size: tuple[float, float] | None = None  # (width, height) of its label, if any
+    # (width, height) of its label, then of shorter forms of it to try where it does not fit
+    label_sizes: tuple[tuple[float, float], ...] = ()
 
 
 def _run(program: str, text: str, *flags: str) -> dict:
@@ -102,18 +103,21 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
         astray = [w for w in drawn if _through(routes[w.id], w, boxes)]
         if not astray:
             break
-        other = _routes(boxes, drawn, height, splines)
+        other = _routes(boxes, astray, height, splines)  # only those, round the same boxes
         routes.update({w.id: other[w.id] for w in astray
                        if w.id in other and not _through(other[w.id], w, boxes)})
     _spread_ends(routes, drawn, boxes)
     _separate(routes, drawn, boxes)
-    label_at: dict[str, Point] = {}
+    label_at: dict[str, tuple[Point, int]] = {}
     taken: list[Rect] = []
     for wire in drawn:
-        if wire.label_size and len(routes.get(wire.id, ())) >= 2:
-            label_at[wire.id] = _label_place(routes[wire.id], wire.label_size,
-                                             list(boxes.values()), taken)
-            taken.append(_rect(label_at[wire.id], wire.label_size))
+        if wire.label_sizes and len(routes.get(wire.id, ())) >= 2:
+            for form, size in enumerate(wire.label_sizes):
+                centre, clear = _label_place(routes[wire.id], size, list(boxes.values()), taken)
+                if clear or form == len(wire.label_sizes) - 1:
+                    label_at[wire.id] = (centre, form)
+                    taken.append(_rect(centre, size))
+                    break
     return Routed(routes, label_at)
 
 
@@ -305,7 +309,7 @@ def _straight(points: list[Point]) -> list[Point]:
 
 _FRACTIONS = tuple(sorted((k / 20 for k in range(1, 20)), key=lambda f: (abs(f - 0.5), f)))
 # label heights off the line: on it first, then above or below, up to clear of a tall box
-_SHIFTS = (0.0, *(sign * k / 2 for k in range(1, 17) for sign in (-1, 1)))
+_SHIFTS = (0.0, *(sign * k / 2 for k in range(1, 25) for sign in (-1, 1)))
 
 
 def _rect(centre: Point, size: tuple[float, float]) -> Rect:
@@ -320,27 +324,28 @@ def _overlap(a: Rect, b: Rect) -> float:
 
 
 def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[Rect],
-                 taken: list[Rect]) -> Point:
+                 taken: list[Rect]) -> tuple[Point, bool]:
     """Where along ``route`` a label of ``size`` covers no box and as little of the labels
-    already placed as can be: on the line, or just above or below it."""
+    already placed as can be: on the line, or near it; and whether it covers no box."""
     lengths = [0.0]
     for a, b in zip(route, route[1:], strict=False):
         lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
     best, best_cost = route[0], None
-    for fraction in _FRACTIONS:
+    for fraction, across in ((f, a) for a in (0.0, -0.6, 0.6, -1.2, 1.2) for f in _FRACTIONS):
         at = _along(route, lengths, lengths[-1] * fraction)
         for shift in (s * size[1] for s in _SHIFTS):
-            centre = (at[0], at[1] + shift)
+            centre = (at[0] + across * size[0], at[1] + shift)
             rect = _rect(centre, size)
             # never over a box; then a label far from its line misleads more than one that
             # touches another label
             cost = (sum(_overlap(rect, box) for box in boxes),
-                    sum(_overlap(rect, other) for other in taken) + abs(shift) * size[0] * 0.5)
+                    sum(_overlap(rect, other) for other in taken)
+                    + (abs(shift) + abs(across) * size[1] * 2) * size[0] * 0.5)
             if best_cost is None or cost < best_cost:
                 best, best_cost = centre, cost
             if cost == (0, 0):
-                return centre
-    return best
+                return centre, True
+    return best, best_cost is not None and best_cost[0] == 0
 
 
 def _along(route: Sequence[Point], lengths: list[float], distance: float) -> Point:

@@ -194,22 +194,34 @@ def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Draw
             boxes[node_id] = (x - box_width / 2, y, x + box_width / 2, y + height)
             drawn_nodes.append(_node(frames[node_id], by_id[node_id], x, y + height / 2, height))
         y += height + frame.row_gap
-    # a role fits the empty column between a person and their post (see ``layers``)
+    # a role fits the empty column between a person and their post (see ``layers``); where
+    # it finds no place clear of the boxes, a shorter form of it is tried
     room = frame.pitch + frame.column_gap - 1.2 * frame.edge_font
-    labels = {e.id: shorten(e.label, room, frame.edge_font) for e in edges if e.label}
+    forms = {e.id: _forms(e.label, room, frame.edge_font) for e in edges if e.label}
     ordered = sorted(edges, key=lambda e: (e.lineage, e.id))  # lineage drawn last, on top
-    routed = route(boxes, [Wire(e.id, e.source, e.target,
-                                (width(labels[e.id], frame.edge_font) + frame.edge_font * 0.6,
-                                 frame.edge_font * LINE_HEIGHT) if e.id in labels else None)
-                           for e in ordered], y)
+    routed = route(boxes, [Wire(e.id, e.source, e.target, tuple(
+        (width(text, frame.edge_font) + frame.edge_font * 0.6, frame.edge_font * LINE_HEIGHT)
+        for text in forms.get(e.id, ()))) for e in ordered], y)
+    labels = {i: forms[i][form] for i, (_, form) in routed.label_at.items()}
+    label_at = {i: centre for i, (centre, _) in routed.label_at.items()}
     drawn_edges = tuple(
         DrawnEdge(e.id, e.source, e.target, routed.routes[e.id], labels.get(e.id),
-                  routed.label_at.get(e.id), safe_colour(e.colour), _line_width(frame, e),
+                  label_at.get(e.id), safe_colour(e.colour), _line_width(frame, e),
                   e.dashes, e.lineage, e.state == "ghost" and not e.lineage, e.state)
         for e in ordered if len(routed.routes.get(e.id, ())) >= 2)
     drawn_nodes.sort(key=lambda n: (n.y, n.x))
     return Drawing(frame.name, frame.unit, frame.width, y, frame.edge_font,
                    tuple(drawn_nodes), drawn_edges)
+
+
+def _forms(label: str, room: float, size: float) -> tuple[str, ...]:
+    """A label as long as ``room`` allows, then shorter forms of it (cut with "…")."""
+    found: list[str] = []
+    for share in (1.0, 0.6, 0.4, 0.25):
+        text = shorten(label, room * share, size)
+        if text not in found:
+            found.append(text)
+    return tuple(found)
 
 
 MAX_WIDEN = 1.8  # a box with free columns beside it grows up to this many times its width

@@ -85,7 +85,7 @@ FRAMES: dict[str, Frame] = {
     "screen": Frame("screen", "px", 7, 12.0, 11.0, 110.0, 4.0, 11.0, 16.0, 4.0, 6, spare=0.06),
     # paper: 7 pt labels (enlarged when there is room), tiers packed one after the other; the
     # sheet's width decides the columns
-    "a4": Frame("a4", "pt", 8, 7.0, 7.0, 88.0, 2.5, 10.0, 8.0, 0.0, 5, False),
+    "a4": Frame("a4", "pt", 8, 7.0, 7.0, 88.0, 2.5, 10.0, 9.25, 0.0, 5, False),
     "a4-portrait": Frame("a4-portrait", "pt", 4, 7.0, 7.0, 114.0, 2.5, 12.0, 15.0, 3.0, 5, False),
     "slide": Frame("slide", "pt", 8, 7.0, 7.0, 100.0, 2.5, 12.0, 15.0, 3.0, 5, False),
 }

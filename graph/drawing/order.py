@@ -26,7 +26,7 @@ from graph.core.temporal import dataset_of
 from graph.drawing.engine import order
 from graph.drawing.layout import GHOST_MONTHS, all_time_order
 
-EPOCH_LIMIT = 600  # organisations
+EPOCH_LIMIT = 250  # organisations (each epoch asks dot once: seconds for the bundled area)
 DAY_LIMIT = 400  # change days
 
 

@@ -40,7 +40,7 @@ from graph.export.request import (
 MIN_PT = 7.0  # no text on the sheet is smaller
 TEXT_PT = 7.0  # legend, caption and sources
 TITLE_PT = 12.0
-MARGIN_PT = 12.0
+MARGIN_PT = 10.0
 MAX_SCALE = 1.6  # a small view is enlarged at most this much
 # the sources in full on the sheet, or else a line saying where they are in full: never cut
 ELSEWHERE = "elsewhere"
@@ -121,14 +121,22 @@ class Plan:
     heading: list
     legend: list
     legend_lines: list[list[int]]
-    source_lines: list[str]
+    source_lines: list[str]  # empty: the sources are elsewhere, as ``sources_note`` says
     footer_h: float
     area_h: float
     scale: float
+    sources_note: str = "Numbers in brackets and in the legend are the sources below."
+
+
+ELSEWHERE_NOTE = ("Numbers in brackets and in the legend are sources: the {count} of this view "
+                  "are listed in full (publisher, title, date, link) {where}.")
+ELSEWHERE_WHERE = ("on the second page of its PDF (--format pdf) and in its JSON and HTML "
+                   "snapshots")
 
 
 def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
-         type_numbers: dict[str, str], budgets: tuple = SOURCE_BUDGETS) -> Plan:
+         type_numbers: dict[str, str], budgets: tuple = SOURCE_BUDGETS,
+         elsewhere: str = ELSEWHERE_WHERE) -> Plan:
     """Room for the heading, the legend and the sources (cut shorter when room is short),
     and the scale of the graph in what is left. Raises ``SnapshotError`` when the view does
     not fit with its labels at 7 pt or more."""
@@ -149,8 +157,10 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
         area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
         scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
         if smallest * scale >= MIN_PT - 1e-9:
+            note = Plan.sources_note if source_lines else ELSEWHERE_NOTE.format(
+                count=len(text.sources), where=elsewhere)
             return Plan(view, text, drawn, size, heading, legend, legend_lines, source_lines,
-                        footer_h, area_h, scale)
+                        footer_h, area_h, scale, note)
     raise SnapshotError(
         f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
         f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
@@ -181,8 +191,7 @@ def draw(sheet_plan: Plan) -> Figure:
         draw_nothing(sheet, y + area_h / 2)
     y = paint_legend(sheet, legend, legend_lines, sheet.height - MARGIN_PT - footer_h)
     y += 6
-    sheet.text(MARGIN_PT, y, f"{text.provenance}. Numbers in brackets and in the legend are "
-               f"the sources below.", TEXT_PT, color="#333")
+    sheet.text(MARGIN_PT, y, f"{text.provenance}. {p.sources_note}", TEXT_PT, color="#333")
     y += TEXT_PT * LINE_HEIGHT
     for line in source_lines:
         sheet.text(MARGIN_PT, y, line, TEXT_PT, color="#222")
@@ -317,14 +326,11 @@ def flow(widths: list[float], room: float) -> list[list[int]]:
 
 def _source_lines(text: Caption, room: float, budget: str | None) -> list[str]:
     """The sources as a run-in list of lines, each whole (publisher, title, date); with
-    ``budget`` ``ELSEWHERE``, one line saying where the list is in full."""
+    ``budget`` ``ELSEWHERE``, none (the line above them says where they are in full)."""
     if not text.sources:
         return ["Sources: none cited by what is drawn."]
     if budget == ELSEWHERE:
-        return [shorten(f"Sources: the {len(text.sources)} sources numbered above are too many "
-                        "for this sheet; they are listed in full (publisher, title, date, link) "
-                        "in this view's JSON and HTML snapshots (--format json, --format html).",
-                        room, TEXT_PT)]
+        return []
     pieces = []
     for source in text.sources:
         piece = source.text()

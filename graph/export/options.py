@@ -11,6 +11,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": ("application/json", ".json"),
     "gexf": ("application/gexf+xml", ".gexf"),
     "graphml": ("application/graphml+xml", ".graphml"),
+    "pdf": ("application/pdf", ".pdf"),
     "cytoscape": ("application/json", ".cyjs"),  # Cytoscape.js JSON, also read by Cytoscape
 }
 DPI_RANGE = (30, 1200)

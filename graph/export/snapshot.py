@@ -66,6 +66,8 @@ def _render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
         from graph.export import json_snapshot as renderer
     elif request.fmt == "gexf":
         from graph.export import gexf as renderer
+    elif request.fmt == "pdf":
+        from graph.export import pdf as renderer
     elif request.fmt == "cytoscape":
         from graph.export import cytoscape as renderer
     else:
