@@ -106,8 +106,17 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
         other = _routes(boxes, astray, height, splines)  # only those, round the same boxes
         routes.update({w.id: other[w.id] for w in astray
                        if w.id in other and not _through(other[w.id], w, boxes)})
+    before = dict(routes)
     _spread_ends(routes, drawn, boxes)
     _separate(routes, drawn, boxes)
+    for wire in drawn:  # a line the spreading sent through a box goes back as it came
+        points = list(routes[wire.id])
+        if len(points) >= 2:
+            points[0] = _leave(points[0], points[1], boxes[wire.source])
+            points[-1] = _leave(points[-1], points[-2], boxes[wire.target])
+            routes[wire.id] = tuple(points)
+        if _through(routes[wire.id], wire, boxes) and not _through(before[wire.id], wire, boxes):
+            routes[wire.id] = before[wire.id]
     label_at: dict[str, tuple[Point, int]] = {}
     taken: list[Rect] = []
     for wire in drawn:
@@ -225,9 +234,9 @@ def _nudged(points: tuple[Point, ...], index: int, wire: Wire,
 
 
 def _through(points: Sequence[Point], wire: Wire, boxes: dict[str, Rect]) -> bool:
-    """Whether the line enters a box other than its ends."""
+    """Whether the line enters a box other than its ends, or runs inside one of its ends."""
     return any(_enters(a, b, rect) for a, b in zip(points, points[1:], strict=False)
-               for box_id, rect in boxes.items() if box_id not in (wire.source, wire.target))
+               for rect in boxes.values())
 
 
 def _enters(a: Point, b: Point, rect: Rect, eps: float = 1e-3) -> bool:
@@ -308,6 +317,7 @@ def _straight(points: list[Point]) -> list[Point]:
 
 
 _FRACTIONS = tuple(sorted((k / 20 for k in range(1, 20)), key=lambda f: (abs(f - 0.5), f)))
+_ACROSS = (0.0, -0.6, 0.6, -1.2, 1.2)  # label widths along x off the line
 # label heights off the line: on it first, then above or below, up to clear of a tall box
 _SHIFTS = (0.0, *(sign * k / 2 for k in range(1, 25) for sign in (-1, 1)))
 
@@ -317,35 +327,41 @@ def _rect(centre: Point, size: tuple[float, float]) -> Rect:
             centre[0] + size[0] / 2, centre[1] + size[1] / 2)
 
 
-def _overlap(a: Rect, b: Rect) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[Rect],
                  taken: list[Rect]) -> tuple[Point, bool]:
     """Where along ``route`` a label of ``size`` covers no box and as little of the labels
-    already placed as can be: on the line, or near it; and whether it covers no box."""
+    already placed as can be: on the line, or near it; and whether it covers no box. Every
+    candidate is measured at once (numpy): a dense view has thousands of them."""
+    import numpy as np
+
     lengths = [0.0]
     for a, b in zip(route, route[1:], strict=False):
         lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
-    best, best_cost = route[0], None
-    for fraction, across in ((f, a) for a in (0.0, -0.6, 0.6, -1.2, 1.2) for f in _FRACTIONS):
-        at = _along(route, lengths, lengths[-1] * fraction)
-        for shift in (s * size[1] for s in _SHIFTS):
-            centre = (at[0] + across * size[0], at[1] + shift)
-            rect = _rect(centre, size)
-            # never over a box; then a label far from its line misleads more than one that
-            # touches another label
-            cost = (sum(_overlap(rect, box) for box in boxes),
-                    sum(_overlap(rect, other) for other in taken)
-                    + (abs(shift) + abs(across) * size[1] * 2) * size[0] * 0.5)
-            if best_cost is None or cost < best_cost:
-                best, best_cost = centre, cost
-            if cost == (0, 0):
-                return centre, True
-    return best, best_cost is not None and best_cost[0] == 0
+    xs, ys, penalty = [], [], []
+    for across in _ACROSS:
+        for fraction in _FRACTIONS:
+            x, y = _along(route, lengths, lengths[-1] * fraction)
+            for shift in _SHIFTS:
+                xs.append(x + across * size[0])
+                ys.append(y + shift * size[1])
+                # a label far from its line misleads more than one touching another label
+                penalty.append((abs(shift) + abs(across) * 2) * size[1] * size[0] * 0.5)
+    cx, cy = np.array(xs), np.array(ys)
+    left, right = cx - size[0] / 2, cx + size[0] / 2
+    top, bottom = cy - size[1] / 2, cy + size[1] / 2
+
+    def covered(rects: Sequence[Rect]):
+        if not rects:
+            return np.zeros(len(xs))
+        r = np.array(rects)
+        w = np.minimum(right[:, None], r[None, :, 2]) - np.maximum(left[:, None], r[None, :, 0])
+        h = np.minimum(bottom[:, None], r[None, :, 3]) - np.maximum(top[:, None], r[None, :, 1])
+        return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
+
+    on_boxes = covered(boxes)
+    second = covered(taken) + np.array(penalty)
+    best = int(np.lexsort((np.arange(len(xs)), second, on_boxes))[0])  # never over a box first
+    return (float(cx[best]), float(cy[best])), bool(on_boxes[best] == 0)
 
 
 def _along(route: Sequence[Point], lengths: list[float], distance: float) -> Point:
