@@ -18,6 +18,13 @@ class Source:
     published: PartialDate | None = None
     url: str | None = None
     file: str | None = None
+    kind: str | None = None  # format 1.2: official | press | reference | mirror (None: not said)
+    notes: str | None = None
+
+    @property
+    def mirror(self) -> bool:
+        """A copy of someone else's text: not what a journalist can cite."""
+        return self.kind == "mirror"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def relationship_json(rel: Relationship) -> dict[str, Any]:
 def source_json(source: Source) -> dict[str, Any]:
     return _drop_empty({"id": source.id, "title": source.title, "publisher": source.publisher,
                         "published": _iso(source.published), "url": source.url,
-                        "file": source.file})
+                        "file": source.file, "kind": source.kind, "notes": source.notes})
 
 
 def event_json(event: Event) -> dict[str, Any]:

@@ -54,6 +54,7 @@ RELATIONSHIP_COLUMNS = {
 SOURCE_COLUMNS = {
     "id": "STRING", "title": "STRING", "publisher": "STRING",
     "published": "DATE", "published_precision": "STRING", "url": "STRING", "file": "STRING",
+    "kind": "STRING", "notes": "STRING",
 }
 EVENT_COLUMNS = {
     "id": "STRING", "title": "STRING", "date": "DATE", "date_precision": "STRING",
@@ -168,7 +169,8 @@ def graph_records(dataset: Dataset) -> GraphRecords:
     for org in dataset.organisations.values():
         nodes[org.kind].append(organisation_row(org))
     nodes[SOURCE] = [{"id": s.id, "title": s.title, "publisher": s.publisher,
-                      **_dated("published", s.published), "url": s.url, "file": s.file}
+                      **_dated("published", s.published), "url": s.url, "file": s.file,
+                      "kind": s.kind, "notes": s.notes}
                      for s in dataset.sources.values()]
     nodes[EVENT] = [{"id": event_id(i), "title": e.title, **_dated("date", e.date),
                      "notes": e.notes, "organisations": list(e.organisations),
@@ -247,7 +249,8 @@ def dataset_from_rows(organisations: Iterable[Mapping[str, Any]],
                          _texts(r, "sources"), _texts(r, "unverified"))
             for a, r, b in relationships]
     by_id = {s["id"]: Source(s["id"], s["title"], s.get("publisher"), _dates(s, "published"),
-                             s.get("url"), s.get("file")) for s in sources}
+                             s.get("url"), s.get("file"), s.get("kind"), s.get("notes"))
+             for s in sources}
     dated = sorted(((int(e["id"].split("-")[1]), Event(
         _dates(e, "date"), e["title"], _texts(e, "organisations"), _texts(e, "sources"),
         e.get("notes"))) for e in events), key=lambda pair: pair[0])
