@@ -154,7 +154,9 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
                  for i, r in s.items("snapshots") if _dated_and_titled(s, r, ("snapshots", i))]
     events = [Event(_date(r["date"]), r["title"],
                     s.refs(r, "organisations", s.organisations, ("events", i), "organisation"),
-                    s.cited(r, ("events", i), "event"), _text(r, "notes"))
+                    s.cited(r, ("events", i), "event"), _text(r, "notes"),
+                    tuple(r["attributes"].items()) if isinstance(r.get("attributes"), dict)
+                    else ())
               for i, r in s.items("events") if _dated_and_titled(s, r, ("events", i))]
     for section, records, found in (("snapshots", snapshots, s.paths.snapshots),
                                     ("events", events, s.paths.events)):

@@ -129,6 +129,8 @@ RECORDS: dict[str, dict[str, Field]] = {
         "organisations": Field("list:ref:organisation", False, "ids of the organisations involved"),
         "sources": Field("list:ref:source", False, "ids of the sources"),
         "notes": Field("text", False, "plain text"),
+        "attributes": Field("params", False, "named facts the event states, as text, numbers "
+                            "or true/false, e.g. {rating: Good} for an inspection", since=1.2),
     },
     "saved_query": {
         "id": Field("id", True, "unique id: python -m graph query --saved ID"),

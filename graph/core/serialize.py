@@ -42,8 +42,11 @@ def source_json(source: Source) -> dict[str, Any]:
 
 
 def event_json(event: Event) -> dict[str, Any]:
-    return {"date": event.date.iso(), "title": event.title,
-            "organisations": list(event.organisations), "sources": list(event.sources)}
+    found = {"date": event.date.iso(), "title": event.title,
+             "organisations": list(event.organisations), "sources": list(event.sources)}
+    if event.attributes:
+        found["attributes"] = dict(event.attributes)
+    return found
 
 
 def diff_json(found: Changes, relationships: dict[str, Relationship]) -> dict[str, Any]:

@@ -49,11 +49,14 @@ class CitedSource:
     publisher: str | None
     published: str | None  # in words, at the source's own precision
     url: str | None
+    standing: str = ""  # "official", "press", ... (``Source.standing``), "" when not said
 
     def text(self) -> str:
-        """'1. Title. Publisher, March 2014.'"""
+        """'1. Title. Publisher, March 2014 [press].'"""
         detail = ", ".join(filter(None, [self.publisher, self.published]))
-        return f"{self.number}. {self.title}" + (f". {detail}." if detail else "")
+        kind = f" [{self.standing}]" if self.standing else ""
+        return f"{self.number}. {self.title}" + (f". {detail}{kind}." if detail else
+                                                 f"{kind}.")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def caption(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest) -> Ca
     for number, source_id in enumerate(view.sources, start=1):
         source = dataset.sources[source_id]
         cited.append(CitedSource(number, source.id, source.title, source.publisher,
-                                 words(source.published) or None, source.url))
+                                 words(source.published) or None, source.url, source.standing))
     focus = dataset.organisations[request.focus] if request.focus else None
     return Caption(view.area, words(view.day), view.content_hash, tuple(cited),
                    words(request.diff_from) or None,

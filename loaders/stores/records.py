@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ SOURCE_COLUMNS = {
 EVENT_COLUMNS = {
     "id": "STRING", "title": "STRING", "date": "DATE", "date_precision": "STRING",
     "notes": "STRING", "organisations": "STRING[]", "sources": "STRING[]",
+    "attributes": "STRING",  # format 1.2: the event's named facts as a JSON object
 }
 LINK_COLUMNS = {"id": "STRING", "type": "STRING"}  # CITES and INVOLVES
 
@@ -174,7 +176,9 @@ def graph_records(dataset: Dataset) -> GraphRecords:
                      for s in dataset.sources.values()]
     nodes[EVENT] = [{"id": event_id(i), "title": e.title, **_dated("date", e.date),
                      "notes": e.notes, "organisations": list(e.organisations),
-                     "sources": list(e.sources)} for i, e in enumerate(dataset.events)]
+                     "sources": list(e.sources),
+                     "attributes": json.dumps(dict(e.attributes)) if e.attributes else None}
+                    for i, e in enumerate(dataset.events)]
 
     groups: dict[tuple[str, str, str], Edges] = {}
 
@@ -253,7 +257,8 @@ def dataset_from_rows(organisations: Iterable[Mapping[str, Any]],
              for s in sources}
     dated = sorted(((int(e["id"].split("-")[1]), Event(
         _dates(e, "date"), e["title"], _texts(e, "organisations"), _texts(e, "sources"),
-        e.get("notes"))) for e in events), key=lambda pair: pair[0])
+        e.get("notes"), tuple(json.loads(e["attributes"]).items()) if e.get("attributes")
+        else ())) for e in events), key=lambda pair: pair[0])
     kinds, types = sorted(kinds), sorted(types)
     return Dataset(
         area=Area(""), sources=dict(sorted(by_id.items())), kinds={k: Kind(k, k) for k in kinds},
