@@ -34,6 +34,7 @@ from graph.export.request import (
     SnapshotRequest,
     caption,
     sheet_drawing,
+    sources_heading,
     type_sources,
 )
 
@@ -329,7 +330,7 @@ def _source_lines(text: Caption, room: float, budget: str | None) -> list[str]:
     for source in text.sources:
         piece = source.text()
         pieces.append(piece)
-    lines: list[str] = ["Sources:"]
+    lines: list[str] = [sources_heading(text.sources)]
     used = width(lines[0], TEXT_PT)  # the last line's width, kept as it grows
     for piece in pieces:
         added = width(f"   {piece}", TEXT_PT)
