@@ -18,6 +18,7 @@ from loaders import yaml_read
 from loaders.problems import Problem
 from loaders.schema import (
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     ID_PATTERN,
     KIND_PATTERN,
     PARAM_PATTERN,
@@ -93,7 +94,7 @@ class Checker:
         """True when every key is known in this format version, every required field is
         there and every value passes its quick test (records inside take the full path)."""
         known, required, tests = _PLAN[name]
-        if not value.keys() <= known[self.version >= FORMAT_VERSION]:
+        if not value.keys() <= known.get(self.version, known[FORMAT_VERSION]):
             return False
         for key in required:
             if value.get(key) is None:
@@ -232,9 +233,9 @@ def _acceptor(kind: str) -> Any:
 
 _ACCEPT = {spec.type: _acceptor(spec.type) for record in RECORDS.values()
            for spec in record.values() if _acceptor(spec.type) is not None}
-# Per record: (known keys by "latest version?", required keys, quick test per key).
-_PLAN = {name: ({False: frozenset(k for k, f in fields.items() if f.since <= 1),
-                 True: frozenset(fields)},
+# Per record: (known keys by format version, required keys, quick test per key).
+_PLAN = {name: ({v: frozenset(k for k, f in fields.items() if f.since <= v)
+                 for v in FORMAT_VERSIONS},
                 tuple(k for k, f in fields.items() if f.required),
                 {k: _ACCEPT.get(f.type) for k, f in fields.items()})
          for name, fields in RECORDS.items()}

@@ -26,7 +26,7 @@ from graph.core.model import (
     Snapshot,
     Source,
 )
-from loaders import yaml_read
+from loaders import consistency, yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
 from loaders.problems import InvalidInput, Problem
 from loaders.query.guard import check_read_only
@@ -101,6 +101,7 @@ class _Sections:
     types: dict[str, RelationshipType] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
     ods_index: dict[str, str] = field(default_factory=dict)
+    paths: consistency.Paths = field(default_factory=consistency.Paths)
 
     def items(self, section: str) -> list[tuple[int, dict]]:
         value = self.data.get(section) or []
@@ -136,7 +137,8 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
     if isinstance(version, (int, float)) and not isinstance(version, bool):
         if version not in FORMAT_VERSIONS:
             c.error(("format",), f"format {version} is not supported",
-                    "this tool reads formats " + " and ".join(map(str, FORMAT_VERSIONS)))
+                    "this tool reads formats " + ", ".join(map(str, FORMAT_VERSIONS[:-1]))
+                    + f" and {FORMAT_VERSIONS[-1]}")
             return None
         c.version = version
     top = c.record(data, "top", ())
@@ -152,10 +154,20 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
                  for i, r in s.items("snapshots") if _dated_and_titled(s, r, ("snapshots", i))]
     events = [Event(_date(r["date"]), r["title"],
                     s.refs(r, "organisations", s.organisations, ("events", i), "organisation"),
-                    s.cited(r, ("events", i), "event"), _text(r, "notes"))
+                    s.cited(r, ("events", i), "event"), _text(r, "notes"),
+                    tuple(r["attributes"].items()) if isinstance(r.get("attributes"), dict)
+                    else ())
               for i, r in s.items("events") if _dated_and_titled(s, r, ("events", i))]
+    for section, records, found in (("snapshots", snapshots, s.paths.snapshots),
+                                    ("events", events, s.paths.events)):
+        written = [i for i, r in s.items(section) if _date(r.get("date"))
+                   and isinstance(r.get("title"), str)]
+        for i, record in zip(written, records, strict=True):
+            found.append((record.date, (section, i)))
+            s.paths.cited.append(((section, i), f"{section[:-1]} '{record.title}'",
+                                  record.sources))
     area = data.get("area") if isinstance(data.get("area"), dict) else {}
-    return Dataset(
+    dataset = Dataset(
         area=Area(str(area.get("name", "")), _text(area, "description"), _text(area, "id")),
         sources=s.sources, kinds=s.kinds, relationship_types=s.types,
         organisations=s.organisations, relationships=tuple(relationships),
@@ -163,6 +175,9 @@ def _check_document(c: Checker, path: Path) -> Dataset | None:
         events=tuple(sorted(events, key=lambda e: e.date.start)),
         queries=_queries(s), content_hash=content_hash(c.doc.raw),
         path=str(path), format=c.version, ods_index=s.ods_index)
+    if not any(not p.warning for p in c.problems):  # the rules assume the records are sound
+        consistency.check(c, dataset, s.paths)
+    return dataset
 
 
 def _dated_and_titled(s: _Sections, record: dict, path: tuple) -> bool:
@@ -189,7 +204,8 @@ def _sources(s: _Sections) -> None:
             s.c.warn(("sources", i, "file"), f"source file '{r['file']}' not found",
                      "the path is relative to the YAML file")
         s.sources[sid] = Source(sid, str(r.get("title", "")), _text(r, "publisher"),
-                                _date(r.get("published")), _text(r, "url"), _text(r, "file"))
+                                _date(r.get("published")), _text(r, "url"), _text(r, "file"),
+                                _text(r, "kind"), _text(r, "notes"))
 
 
 def _declarations(s: _Sections) -> None:
@@ -237,7 +253,7 @@ def _organisations(s: _Sections) -> None:
             oid, str(o.get("name", "")), str(kind), valid_from, valid_to,
             _former_names(s.c, o, p), code if isinstance(code, str) else None, _text(o, "url"),
             _text(o, "notes"), cited, _strings(o.get("unverified")))
-        paths[oid] = p
+        paths[oid] = s.paths.organisations[oid] = p
     for name in s.kinds:
         if name not in used_kinds:
             s.c.warn(("kinds", name), f"kind '{name}' is declared but no organisation uses it",
@@ -294,6 +310,7 @@ def _relationships(s: _Sections) -> list[Relationship]:
             _text(r, "basis"), _text(r, "role"),
             amount if type(amount) in (int, float) else None,
             _text(r, "notes"), cited, _strings(r.get("unverified"))))
+        s.paths.relationships[relationships[-1].id] = p
     for name in types:
         if name not in used_types:
             s.c.warn(("relationship_types", name),

@@ -1,4 +1,4 @@
-"""The YAML format, versions 1 and 1.1, as one table of records and fields.
+"""The YAML format, versions 1, 1.1 and 1.2, as one table of records and fields.
 
 The validator (``loaders.dataset``) and the JSON Schema (``python -m graph schema``) are both
 made from this table, so they cannot disagree.
@@ -11,9 +11,11 @@ from typing import Any
 
 from graph.core.colours import HEX_PATTERN, NAMED
 
-FORMAT_VERSIONS = (1, 1.1)  # 1.1 adds optional keys (each Field says ``since``); 1 files stay valid
+FORMAT_VERSIONS = (1, 1.1, 1.2)  # each adds optional keys (each Field says ``since``); older files stay valid
 FORMAT_VERSION = FORMAT_VERSIONS[-1]
 PRESENCE = ("always", "while_related")
+# A source's standing (format 1.2): what a reader may cite. A mirror copies another's text.
+SOURCE_KINDS = ("official", "press", "reference", "mirror")
 # Python patterns: \A and \Z, since '$' also matches before a final newline (a kind "Trust\n"
 # would pass), and ASCII digits, since '\d' takes any script's ('٢٠١٤'). The JSON Schema gets
 # them as ^...$ (``json_pattern``), where '$' means the end.
@@ -40,7 +42,7 @@ class Field:
 # A "ref:..." type is text that must name something declared elsewhere in the file.
 RECORDS: dict[str, dict[str, Field]] = {
     "top": {
-        "format": Field("number", True, "format version: 1 or 1.1"),
+        "format": Field("number", True, "format version: 1, 1.1 or 1.2"),
         "area": Field("record:area", True, "the area this file describes"),
         "sources": Field("list:record:source", False, "every source cited below"),
         "kinds": Field("map:kind:kind", True, "organisation kinds (node labels)"),
@@ -66,6 +68,13 @@ RECORDS: dict[str, dict[str, Field]] = {
         "published": Field("date", False, "when it was published"),
         "url": Field("text", False, "where to read it"),
         "file": Field("text", False, "a local copy, relative to the YAML file"),
+        "kind": Field("choice:" + "|".join(SOURCE_KINDS), False,
+                      "its standing: official (legislation, ODS, the bodies' own pages and "
+                      "papers, regulators), press, reference (Wikipedia and the like) or mirror "
+                      "(a copy of someone else's text: cite the original where it is found)",
+                      since=1.2),
+        "notes": Field("text", False, "plain text, e.g. why a mirror is the only copy cited",
+                       since=1.2),
     },
     "kind": {
         "label": Field("text", False, "a readable name (default: the kind itself)"),
@@ -123,6 +132,8 @@ RECORDS: dict[str, dict[str, Field]] = {
         "organisations": Field("list:ref:organisation", False, "ids of the organisations involved"),
         "sources": Field("list:ref:source", False, "ids of the sources"),
         "notes": Field("text", False, "plain text"),
+        "attributes": Field("params", False, "named facts the event states, as text, numbers "
+                            "or true/false, e.g. {rating: Good} for an inspection", since=1.2),
     },
     "saved_query": {
         "id": Field("id", True, "unique id: python -m graph query --saved ID"),
@@ -137,15 +148,15 @@ RECORDS: dict[str, dict[str, Field]] = {
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of format versions 1 and 1.1, from ``RECORDS``."""
+    """The JSON Schema (draft 2020-12) of format versions 1 to 1.2, from ``RECORDS``."""
     defs = {name: _record_schema(name) for name in RECORDS if name != "top"}
     schema = _record_schema("top")
     schema["properties"]["format"] = {"enum": list(FORMAT_VERSIONS),
                                       "description": "format version"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "orgs-format-1.1.schema.json",
-        "title": "Organisational-structure graph, YAML format version 1.1 (reads 1 too)",
+        "$id": "orgs-format-1.2.schema.json",
+        "title": "Organisational-structure graph, YAML format version 1.2 (reads 1 and 1.1 too)",
         **schema,
         "$defs": defs,
     }

@@ -29,6 +29,9 @@ def write_yaml(document: dict, output: Path) -> list[Problem]:
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
+        # mkstemp makes the file 0600; the user expects what their editor would make (0644
+        # under the usual umask), or the old file's mode when it is replaced
+        os.fchmod(fd, _usual_mode(output))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(dump(document))
         _, problems = dataset_loader.check(tmp, display_name=str(output))
@@ -39,3 +42,13 @@ def write_yaml(document: dict, output: Path) -> list[Problem]:
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _usual_mode(output: Path) -> int:
+    """The old file's permissions, or a new file's under the process's umask."""
+    try:
+        return output.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)  # read the umask (only by setting it), then put it back
+        os.umask(mask)
+        return 0o666 & ~mask

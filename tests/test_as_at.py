@@ -65,7 +65,7 @@ def test_people_are_there_only_while_in_post():
     in_post = {i for i in at(graph, "2021-04-01").organisations
                if graph.graph["dataset"].organisations[i].kind == "Person"}
     found = rows("MATCH (p:Person) RETURN p.id ORDER BY p.id", "2021-04-01")
-    assert {r[0] for r in found} == in_post and len(in_post) == 6
+    assert {r[0] for r in found} == in_post and len(in_post) == 7
 
 
 def test_the_as_at_dataset_holds_only_what_was_in_force_and_events_up_to_the_day():
@@ -132,6 +132,6 @@ def test_the_console_runs_a_query_as_at_a_date(monkeypatch, cache):
     assert app.text_input(key="as_at").value == "2021-04-01"  # the page's date, offered
     next(b for b in app.button if b.label == "Run query").click().run()
     assert not app.exception and not app.error
-    assert "6 rows from the embedded store" in [c.value for c in app.caption]
+    assert "7 rows from the embedded store" in [c.value for c in app.caption]
     table = app.dataframe[0].value
-    assert len(table) == 6 and "Joe Harrison" in set(table["person"])
+    assert len(table) == 7 and "Joe Harrison" in set(table["person"])

@@ -127,8 +127,10 @@ def test_a_frame_on_a_named_snapshot_shows_the_boxes_of_that_days_png(blmk):
 
 
 def names(drawing) -> dict[str, str]:
-    """Each box's text without the trailing source numbers."""
-    return {n.id: re.sub(r"\s*\[[\d,–]+\]$", "", " ".join(n.label)) for n in drawing.nodes}
+    """Each box's text without the trailing source numbers (a list too long for the box ends
+    cut short with "…" instead of "]")."""
+    return {n.id: re.sub(r"\s*\[[\d,–]+(?:\]|…)$", "", " ".join(n.label))
+            for n in drawing.nodes}
 
 
 def overlap(a, b) -> bool:

@@ -135,6 +135,21 @@ def test_area_qhg_keeps_its_trusts_their_lineage_and_parents(tmp_path: Path) -> 
     assert {"RC9", "RD8", "RC1", "Y61", "Y55"} <= codes and "06F" not in codes
 
 
+def test_the_written_file_gets_the_usual_permissions_not_a_temporary_files(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "blmk-ods.yaml"
+    old = os.umask(0o022)
+    try:
+        assert run("import-ods", "--ods-dir", str(REAL_ODS), "--area", "QHG", "-o", str(out)) == 0
+        assert out.stat().st_mode & 0o777 == 0o644  # what an editor makes, not mkstemp's 0600
+        out.chmod(0o640)  # a file replaced keeps the mode its owner gave it
+        assert run("import-ods", "--ods-dir", str(REAL_ODS), "--area", "QHG", "-o", str(out)) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_done_when_commands_show_the_three_ccgs_in_m1j4y_lineage(tmp_path: Path) -> None:
     out = tmp_path / "blmk-ods.yaml"
     command = [sys.executable, "-m", "graph"]

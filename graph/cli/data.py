@@ -96,7 +96,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         return 0
     for e in events:
         involved = f" [{', '.join(e.organisations)}]" if e.organisations else ""
-        print(f"{e.date.iso():<10}  {e.title}{involved}")
+        stated = f" ({e.attributes_text})" if e.attributes else ""
+        print(f"{e.date.iso():<10}  {e.title}{stated}{involved}")
     return 0
 
 

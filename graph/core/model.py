@@ -18,6 +18,23 @@ class Source:
     published: PartialDate | None = None
     url: str | None = None
     file: str | None = None
+    kind: str | None = None  # format 1.2: official | press | reference | mirror (None: not said)
+    notes: str | None = None
+
+    @property
+    def mirror(self) -> bool:
+        """A copy of someone else's text: not what a journalist can cite."""
+        return self.kind == "mirror"
+
+    @property
+    def standing(self) -> str:
+        """How a reader should take it, in words ("" when the file does not say)."""
+        return SOURCE_KIND_WORDS.get(self.kind or "", "")
+
+
+# What each source kind (format 1.2) is called wherever sources are listed.
+SOURCE_KIND_WORDS = {"official": "official", "press": "press", "reference": "reference work",
+                     "mirror": "mirror copy, not the original"}
 
 
 @dataclass(frozen=True)
@@ -175,6 +192,13 @@ class Event:
     organisations: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     notes: str | None = None
+    # format 1.2: named facts the event states, e.g. (("rating", "Good"),), in the file's order
+    attributes: tuple[tuple[str, str | int | float | bool], ...] = ()
+
+    @property
+    def attributes_text(self) -> str:
+        """'rating: Good; beds: 400' (empty when it states none)."""
+        return "; ".join(f"{name}: {value}" for name, value in self.attributes)
 
 
 @dataclass(frozen=True)

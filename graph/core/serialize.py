@@ -38,12 +38,15 @@ def relationship_json(rel: Relationship) -> dict[str, Any]:
 def source_json(source: Source) -> dict[str, Any]:
     return _drop_empty({"id": source.id, "title": source.title, "publisher": source.publisher,
                         "published": _iso(source.published), "url": source.url,
-                        "file": source.file})
+                        "file": source.file, "kind": source.kind, "notes": source.notes})
 
 
 def event_json(event: Event) -> dict[str, Any]:
-    return {"date": event.date.iso(), "title": event.title,
-            "organisations": list(event.organisations), "sources": list(event.sources)}
+    found = {"date": event.date.iso(), "title": event.title,
+             "organisations": list(event.organisations), "sources": list(event.sources)}
+    if event.attributes:
+        found["attributes"] = dict(event.attributes)
+    return found
 
 
 def diff_json(found: Changes, relationships: dict[str, Relationship]) -> dict[str, Any]:

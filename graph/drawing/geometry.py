@@ -224,7 +224,7 @@ def _forms(label: str, room: float, size: float) -> tuple[str, ...]:
     return tuple(found)
 
 
-MAX_WIDEN = 1.8  # a box with free columns beside it grows up to this many times its width
+MAX_WIDEN = 2.2  # a box with free columns beside it grows up to this many times its width
 
 
 def _widened(frame: Frame, members: list[tuple[int, str]]) -> dict[str, Frame]:

@@ -64,7 +64,12 @@ def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSp
             layers[spec.tier].append([extra])
     rows: list[tuple[int, list[list[str]]]] = []
     for tier in sorted(layers):
-        rows += [(tier, chunk) for chunk in _wrap(layers[tier], frame.columns)]
+        wrapped = _wrap(layers[tier], frame.columns)
+        # where the empty columns for role labels cost the tier a row, it goes without them
+        # (the labels then find room elsewhere near their lines)
+        tight = _wrap([[i for i in unit if not i.startswith(GAP)] for unit in layers[tier]],
+                      frame.columns)
+        rows += [(tier, chunk) for chunk in (tight if len(tight) < len(wrapped) else wrapped)]
     columns = _columns(rows, edges, frame.columns)
     return [(tier, [(columns[node_id], node_id) for unit in units for node_id in unit
                     if keep_gaps or not node_id.startswith(GAP)], None)

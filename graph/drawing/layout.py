@@ -82,10 +82,10 @@ FRAMES: dict[str, Frame] = {
     # the page: 3 columns 794 px wide, so labels of 16 px show at 10 px or more in the graph
     # column beside the details (5:3) at 1366x768 (about 540 px) and at 12 px or more at
     # 1600x1000 (about 700 px); a tall story makes the page scroll, never the type shrink
-    "screen": Frame("screen", "px", 7, 12.0, 11.0, 110.0, 4.0, 11.0, 16.0, 4.0, 6, spare=0.06),
+    "screen": Frame("screen", "px", 7, 12.0, 11.0, 110.0, 3.0, 11.0, 14.0, 2.0, 6, spare=0.06),
     # paper: 7 pt labels (enlarged when there is room), tiers packed one after the other; the
     # sheet's width decides the columns
-    "a4": Frame("a4", "pt", 8, 7.0, 7.0, 88.0, 2.5, 10.0, 9.25, 0.0, 5, False),
+    "a4": Frame("a4", "pt", 8, 7.0, 7.0, 88.0, 2.0, 10.0, 9.0, 0.0, 5, False),
     "a4-portrait": Frame("a4-portrait", "pt", 4, 7.0, 7.0, 114.0, 2.5, 12.0, 15.0, 3.0, 5, False),
     "slide": Frame("slide", "pt", 8, 7.0, 7.0, 100.0, 2.5, 12.0, 15.0, 3.0, 5, False),
 }

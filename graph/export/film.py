@@ -231,7 +231,8 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
         cited.update(dict.fromkeys(view.sources))
         for item in _titled(stop):
             cited.update(dict.fromkeys(item.sources))
-    sources = tuple(CitedSource(n, s.id, s.title, s.publisher, words(s.published) or None, s.url)
+    sources = tuple(CitedSource(n, s.id, s.title, s.publisher, words(s.published) or None, s.url,
+                                s.kind)
                     for n, s in enumerate((dataset.sources[i] for i in cited), start=1))
     numbers = {s.id: s.number for s in sources}
     captions = [Caption(view.area, stop.words, view.content_hash, sources, None,

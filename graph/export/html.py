@@ -72,7 +72,8 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
     for source_id in sorted(cited):
         s = dataset.sources[source_id]
         sources[source_id] = {"title": s.title, "publisher": s.publisher or "",
-                              "published": words(s.published), "url": s.url or ""}
+                              "published": words(s.published), "url": s.url or "",
+                              "standing": s.standing}
     since = words(request.diff_from)
     states = {state: f"{state} since {since}" for state in STATE_COLOURS} if since else {}
     states["ghost"] = GHOST_LABEL
@@ -201,7 +202,8 @@ footer { font-size: .85rem; color: #222; }
     for (const id of frame.sources) {
       const s = data.sources[id];
       const detail = [s.publisher, s.published].filter(Boolean).join(", ");
-      const li = el("li", s.title + (detail ? ". " + detail + "." : ""));
+      const kind = s.standing ? " [" + s.standing + "]" : "";
+      const li = el("li", s.title + (detail ? ". " + detail + kind + "." : kind));
       if (s.url) li.append(document.createTextNode(" "), el("code", s.url));
       list.append(li);
     }

@@ -34,6 +34,7 @@ from graph.export.request import (
     SnapshotRequest,
     caption,
     sheet_drawing,
+    sources_heading,
     type_sources,
 )
 
@@ -276,7 +277,7 @@ def legend_entries(view: Scene, text: Caption, type_numbers: dict[str, str]) -> 
     """(width, paint(sheet, x, y)) for each legend entry: kinds, relationship types (with the
     numbers of their sources) and the marks for states."""
     entries = []
-    swatch_w, gap = 14.0, 10.0
+    swatch_w, gap = 12.0, 7.0
 
     def entry(label: str, swatch) -> None:
         def paint(sheet: Sheet, x: float, y: float) -> None:
@@ -335,7 +336,7 @@ def _source_lines(text: Caption, room: float, budget: str | None) -> list[str]:
     for source in text.sources:
         piece = source.text()
         pieces.append(piece)
-    lines: list[str] = ["Sources:"]
+    lines: list[str] = [sources_heading(text.sources)]
     used = width(lines[0], TEXT_PT)  # the last line's width, kept as it grows
     for piece in pieces:
         added = width(f"   {piece}", TEXT_PT)

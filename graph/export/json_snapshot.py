@@ -50,5 +50,6 @@ def snapshot_json(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict[str,
         "nodes": nodes, "edges": edges, "drawing": drawn.json(),
         "sources": [drop_none({"number": s.number, "id": s.id, "title": s.title,
                                 "publisher": s.publisher, "published": s.published,
-                                "url": s.url}) for s in text.sources],
+                                "url": s.url, "standing": s.standing or None})
+                    for s in text.sources],
     })

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.core.dates import DateError, as_day, span, words
+from graph.core.model import SOURCE_KIND_WORDS
 from graph.core.temporal import DateLike, dataset_of, exists
 from graph.drawing.geometry import Drawing
 from graph.drawing.picture import drawing
@@ -49,11 +50,30 @@ class CitedSource:
     publisher: str | None
     published: str | None  # in words, at the source's own precision
     url: str | None
+    kind: str | None = None  # official | press | reference | mirror (format 1.2), or None
+
+    @property
+    def standing(self) -> str:
+        """The kind in words ("mirror copy, not the original"), "" when not said."""
+        return SOURCE_KIND_WORDS.get(self.kind or "", "")
 
     def text(self) -> str:
-        """'1. Title. Publisher, March 2014.'"""
+        """'1. Title. Publisher, March 2014 [P].' with the kind as one letter (``KIND_KEY``):
+        a sheet has room for a letter per source, not for the words."""
         detail = ", ".join(filter(None, [self.publisher, self.published]))
-        return f"{self.number}. {self.title}" + (f". {detail}." if detail else "")
+        mark = f" [{KIND_MARKS[self.kind]}]" if self.kind in KIND_MARKS else ""
+        return f"{self.number}. {self.title}" + (f". {detail}{mark}." if detail else
+                                                 f"{mark}.")
+
+
+KIND_MARKS = {"official": "O", "press": "P", "reference": "R", "mirror": "M"}
+KIND_KEY = "O official, P press, R reference work, M mirror copy"
+
+
+def sources_heading(sources: tuple[CitedSource, ...]) -> str:
+    """'Sources:' or, when any says its kind, 'Sources (O official, P press, ...):'."""
+    return f"Sources ({KIND_KEY}):" if any(s.kind in KIND_MARKS for s in sources) \
+        else "Sources:"
 
 
 @dataclass(frozen=True)
@@ -94,7 +114,7 @@ def caption(graph: nx.MultiDiGraph, view: Scene, request: SnapshotRequest) -> Ca
     for number, source_id in enumerate(view.sources, start=1):
         source = dataset.sources[source_id]
         cited.append(CitedSource(number, source.id, source.title, source.publisher,
-                                 words(source.published) or None, source.url))
+                                 words(source.published) or None, source.url, source.kind))
     focus = dataset.organisations[request.focus] if request.focus else None
     return Caption(view.area, words(view.day), view.content_hash, tuple(cited),
                    words(request.diff_from) or None,

@@ -22,11 +22,14 @@ class SourceEntry:
     publisher: str
     published: str  # in words at its precision, or ""
     url: str | None  # an http(s) link, or None
+    standing: str = ""  # "official", "press", ... as ``Source.standing`` words it
 
     @property
     def about(self) -> str:
-        """'Testshire News, March 2014' (what is known of it)."""
-        return ", ".join(filter(None, [self.publisher, self.published]))
+        """'Testshire News, March 2014 (press)' (what is known of it)."""
+        about = ", ".join(filter(None, [self.publisher, self.published]))
+        return f"{about} ({self.standing})" if self.standing and about else \
+            about or self.standing
 
     @property
     def markdown(self) -> str:
@@ -75,7 +78,7 @@ class Citations:
             if source_id not in self._entries:
                 self._entries[source_id] = SourceEntry(
                     len(self._entries) + 1, source_id, source.title, source.publisher or "",
-                    words(source.published), safe_url(source.url))
+                    words(source.published), safe_url(source.url), source.standing)
             found.append(self._entries[source_id])
         return tuple(found)
 

@@ -24,6 +24,7 @@ def event_rows(dataset: Dataset) -> tuple[EventRow, ...]:
     for event in temporal.timeline(dataset):
         involved = [dataset.organisations[o].name_at(event.date.start)
                     for o in event.organisations if o in dataset.organisations]
-        rows.append(EventRow(event.date.start, words(event.date), event.title,
+        stated = f" ({event.attributes_text})" if event.attributes else ""
+        rows.append(EventRow(event.date.start, words(event.date), event.title + stated,
                              ", ".join(involved)))
     return tuple(rows)

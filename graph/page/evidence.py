@@ -55,6 +55,7 @@ def said(dataset: Dataset, claim: Claim) -> str:
 
 
 def source_choices(dataset: Dataset) -> dict[str, str]:
-    """Source id -> how the picker lists it: its title, publisher and date."""
-    return {s.id: " · ".join(filter(None, [s.title, s.publisher, words(s.published)]))
+    """Source id -> how the picker lists it: its title, publisher, date and standing."""
+    return {s.id: " · ".join(filter(None, [s.title, s.publisher, words(s.published),
+                                           s.standing]))
             for s in dataset.sources.values()}

@@ -1,4 +1,5 @@
-"""An ODS import as a YAML document in format 1, ready to write."""
+"""An ODS import as a YAML document in format 1.2 (its sources say they are official), ready
+to write."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def document(releases: list[Release], orgs: dict[str, OdsOrg], links: list[Link]
     used_types = {r["type"] for r in rels}
     files = ", ".join(f"{r.name} ({r.date})" for r in releases if source_ids[r.name] in cited)
     return {
-        "format": 1,
+        "format": 1.2,
         "area": {"name": area_name,
                  "description": f"Imported from NHS ODS files: {files}. {LICENCE}"},
         "sources": sources,
@@ -67,7 +68,8 @@ def _source(release: Release, sid: str, out_dir: Path | None) -> dict[str, Any]:
             "latest date in the file": " (inferred: the latest date in the file)"}
     title = (f"NHS ODS file {release.name}: {LAYOUT_TITLES[release.layout]}, release "
              f"{release.date}{when.get(release.date_basis, '')}. {LICENCE}")
-    source = {"id": sid, "title": title, "publisher": PUBLISHER, "published": release.date.iso()}
+    source = {"id": sid, "title": title, "publisher": PUBLISHER, "published": release.date.iso(),
+              "kind": "official"}
     if out_dir is not None:
         try:
             relative = os.path.relpath(release.path.resolve(), out_dir.resolve())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,10 +55,12 @@ RELATIONSHIP_COLUMNS = {
 SOURCE_COLUMNS = {
     "id": "STRING", "title": "STRING", "publisher": "STRING",
     "published": "DATE", "published_precision": "STRING", "url": "STRING", "file": "STRING",
+    "kind": "STRING", "notes": "STRING",
 }
 EVENT_COLUMNS = {
     "id": "STRING", "title": "STRING", "date": "DATE", "date_precision": "STRING",
     "notes": "STRING", "organisations": "STRING[]", "sources": "STRING[]",
+    "attributes": "STRING",  # format 1.2: the event's named facts as a JSON object
 }
 LINK_COLUMNS = {"id": "STRING", "type": "STRING"}  # CITES and INVOLVES
 
@@ -168,11 +171,14 @@ def graph_records(dataset: Dataset) -> GraphRecords:
     for org in dataset.organisations.values():
         nodes[org.kind].append(organisation_row(org))
     nodes[SOURCE] = [{"id": s.id, "title": s.title, "publisher": s.publisher,
-                      **_dated("published", s.published), "url": s.url, "file": s.file}
+                      **_dated("published", s.published), "url": s.url, "file": s.file,
+                      "kind": s.kind, "notes": s.notes}
                      for s in dataset.sources.values()]
     nodes[EVENT] = [{"id": event_id(i), "title": e.title, **_dated("date", e.date),
                      "notes": e.notes, "organisations": list(e.organisations),
-                     "sources": list(e.sources)} for i, e in enumerate(dataset.events)]
+                     "sources": list(e.sources),
+                     "attributes": json.dumps(dict(e.attributes)) if e.attributes else None}
+                    for i, e in enumerate(dataset.events)]
 
     groups: dict[tuple[str, str, str], Edges] = {}
 
@@ -247,10 +253,12 @@ def dataset_from_rows(organisations: Iterable[Mapping[str, Any]],
                          _texts(r, "sources"), _texts(r, "unverified"))
             for a, r, b in relationships]
     by_id = {s["id"]: Source(s["id"], s["title"], s.get("publisher"), _dates(s, "published"),
-                             s.get("url"), s.get("file")) for s in sources}
+                             s.get("url"), s.get("file"), s.get("kind"), s.get("notes"))
+             for s in sources}
     dated = sorted(((int(e["id"].split("-")[1]), Event(
         _dates(e, "date"), e["title"], _texts(e, "organisations"), _texts(e, "sources"),
-        e.get("notes"))) for e in events), key=lambda pair: pair[0])
+        e.get("notes"), tuple(json.loads(e["attributes"]).items()) if e.get("attributes")
+        else ())) for e in events), key=lambda pair: pair[0])
     kinds, types = sorted(kinds), sorted(types)
     return Dataset(
         area=Area(""), sources=dict(sorted(by_id.items())), kinds={k: Kind(k, k) for k in kinds},

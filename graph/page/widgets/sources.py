@@ -27,6 +27,8 @@ def show(dataset: Dataset, view: Scene, day: dt.date) -> None:
         return
     source, found = dataset.sources[chosen], evidence(dataset, view, chosen)
     about = ", ".join(filter(None, [source.publisher, words(source.published)]))
+    about = f"{about} ({source.standing})" if source.standing and about else \
+        about or source.standing
     with st.container(height=520, key="evidence"):
         st.markdown(link(source.title, source.url) + (f" — {md(about)}" if about else ""))
         for title, lines, empty in (
