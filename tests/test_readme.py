@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 # `tests/test_x.py::test_y`, `test_x.py::test_y`, and `::test_z` (in the file named before it)
 NAMED = re.compile(r"(?:(?:tests/)?(test_\w+\.py))?::(test_\w+)|(?:tests/)?(test_\w+\.py)")
@@ -55,3 +57,10 @@ def assert_exist(files: set[str], tests: set[tuple[str, str]]) -> None:
                                       (ROOT / "tests" / file).read_text(encoding="utf-8"),
                                       re.MULTILINE))
     assert not missing
+
+
+@pytest.mark.parametrize("doc", ["picture.md", "safety.md"])
+def test_every_test_the_other_docs_name_exists(doc):
+    files, tests = named_tests((ROOT / "docs" / doc).read_text(encoding="utf-8"))
+    assert tests  # each names the tests behind its claims
+    assert_exist(files, tests)
