@@ -65,6 +65,7 @@ class Area:
     by_id: dict[str, Org] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
     places: list[str] = field(default_factory=list)
+    person_names: set[str] = field(default_factory=set)
 
     def source(self, sid: str, title: str, published: str) -> str:
         self.sources.append({"id": sid, "title": title, "publisher": "Synthetic Gazette",
@@ -155,12 +156,15 @@ def area_yaml(area: Area, size: int, seed: int) -> str:
            f"description: {json.dumps('SYNTHETIC: generated for benchmarks; no real bodies')}}}",
            "sources:"]
     out += [f"  - {_scalar(s)}" for s in area.sources]
+    # only what is used: a small area may have no people, and an unused kind is a warning
+    used_kinds = {o.kind for o in area.orgs}
+    used_types = {r["type"] for r in area.rels}
     out.append("kinds:")
     out += [f"  {k}: {{label: {json.dumps(label)}, tier: {tier}, colour: {json.dumps(colour)}}}"
-            for k, (label, tier, colour) in KINDS.items()]
+            for k, (label, tier, colour) in KINDS.items() if k in used_kinds]
     out.append("relationship_types:")
     out += [f"  {t}: {{label: {json.dumps(label)}" + (", lineage: true}" if t in LINEAGE else "}")
-            for t, label in TYPES.items()]
+            for t, label in TYPES.items() if t in used_types]
     out.append("organisations:")
     for o in area.orgs:
         fields = [f"id: {o.id}", f"name: {json.dumps(o.name, ensure_ascii=False)}",

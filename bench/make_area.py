@@ -156,9 +156,12 @@ def _system(area: Area, n: int, teams: list[Org], nat: dict,
                            former=[(f"{label} Sustainability and Transformation Partnership",
                                     "2020-04")])
 
-    trusts = [area.org(f"{p}-trust-{i}", f"{place} Hospitals NHS Trust", "Trust",
+    # one trust more than places: the last a community trust, so no two share a name
+    trusts = [area.org(f"{p}-trust-{i}", f"{place} {kind} NHS Trust", "Trust",
                        rng.choice([None, "1994", "2004-04-01", "2013-04", "1992-04-01"]),
-                       sources=cite()) for i, place in enumerate(places + places[:1])]
+                       sources=cite())
+              for i, (place, kind) in enumerate([(place, "Hospitals") for place in places]
+                                                + [(places[0], "Community Services")])]
     for t in trusts[1:3]:
         if rng.random() < 0.5:  # became a foundation trust: the old name until then
             t.former = [(t.name, f"{rng.randint(2014, 2020)}-{rng.randint(1, 12):02d}")]
@@ -208,6 +211,11 @@ def _people(area: Area, count: int, posts: list[Org], start: int) -> None:
     for i in range(count):
         post = posts[(i * 7919) % len(posts)]
         name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+        if name in area.person_names:  # no two people of one name: a reader could not tell
+            name = f"{name.split()[0]} {chr(65 + (start + i) % 26)}. {name.split()[1]}"
+        while name in area.person_names:
+            name = f"{name} {len(area.person_names)}"
+        area.person_names.add(name)
         person = area.org(f"person-{start + i:05d}", name, "Person", coded=False,
                           sources=post.sources[:1])
         begin = latest(post.valid_from, "2013-04-01")

@@ -168,6 +168,8 @@ def _name_spans(org: Organisation, path: tuple) -> Iterable[tuple[str, dt.date, 
 def _same_names(c: Checker, dataset: Dataset, paths: Paths) -> None:
     named: dict[str, list[tuple[dt.date, dt.date, str, tuple]]] = defaultdict(list)
     for org in dataset.organisations.values():
+        if dataset.kinds[org.kind].while_related:
+            continue  # people: two people may well share a name; bodies may not
         if org.id in paths.organisations:
             for name, start, end, where in _name_spans(org, paths.organisations[org.id]):
                 named[" ".join(name.casefold().split())].append((start, end, org.id, where))
@@ -178,8 +180,10 @@ def _same_names(c: Checker, dataset: Dataset, paths: Paths) -> None:
         for i, (start, end, org_id, where) in enumerate(spans):
             for other_start, other_end, other, _ in spans[:i]:
                 if other != org_id and other_start < end and start < other_end:
-                    c.warn(where, f"'{org_id}' and '{other}' both have this name from "
-                                  f"{PartialDate.of(max(start, other_start))}",
+                    since = max(start, other_start)
+                    when = (f"from {PartialDate.of(since)}" if since > dt.date.min
+                            else "at the same time")
+                    c.warn(where, f"'{org_id}' and '{other}' both have this name {when}",
                            "tell the two bodies apart in their names, or make them one "
                            "organisation")
                     break
