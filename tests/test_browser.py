@@ -39,7 +39,7 @@ def bundled_or_mini() -> tuple[Path, dict[str, str]]:
     if dataset is not None and "blmk-ccg" in dataset.organisations:
         return bundled, {"click": "blmk-ccg", "date": "2021-04-01", "diff": "mode=diff&date="
                          "2022-07-01&from=2020-04-01&focus=blmk-icb&depth=2",
-                         "next": "30 September 2021", "next_iso": "2021-09-30"}
+                         "next": "August 2021", "next_iso": "2021-08-01"}
     return ROOT / "tests" / "data" / "mini.yaml", {
         "click": "ccg-all", "date": "2021-04-01", "diff": "mode=diff&date=2022-07-01"
                                                           "&from=2013-04-01",
@@ -149,7 +149,8 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         slider = page.locator(".st-key-date input[type=range]")
         slider.focus()
         slider.press("ArrowRight")
-        # the next stop: the next day the data names a change (bundled: PHE's last day)
+        # the next stop: the next day the data names a change (bundled: the ambulance trust's
+        # chief executive changes)
         page.locator(".st-key-when h3", has_text=view["next"]).wait_for()
         page.wait_for_url(re.compile(rf"date={view['next_iso']}"))
 

@@ -112,4 +112,4 @@ def test_the_cli_writes_cytoscape_json_from_the_file_name(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith(f"wrote {out} (cytoscape, ")
     loaded = cytoscape(out)
-    assert (len(loaded["nodes"]), len(loaded["edges"])) == (42, 65)
+    assert (len(loaded["nodes"]), len(loaded["edges"])) == (47, 70)

@@ -79,13 +79,30 @@ def test_gephi_keeps_214_of_214_edges_each_its_own(bundled, seen):
     assert (member["kind"], member["label"], member["attributes"]["amount_gbp"]) == (
         "MEMBER_OF", "National partner", None)  # a role labels its edge, as on the page
     assert funds["weight"] == member["weight"] == 1.0
-    # two contracts of one type between the same two organisations
+
+
+def test_gephi_keeps_two_contracts_of_one_type_between_one_pair(tmp_path):
+    """Two relationships of one type between the same two organisations (here two contracts
+    of different years) stay two edges in Gephi: the second's kind is ``TYPE (2)``."""
+    mini = Path(__file__).parent / "data" / "mini.yaml"
+    text = mini.read_text(encoding="utf-8").replace(
+        "  - {from: ccg-all, type: COMMISSIONS, to: hospital, sources: [src-b]}",
+        "  - {from: ccg-all, type: COMMISSIONS, to: hospital, valid_to: 2022-04-01, "
+        "sources: [src-b]}\n"
+        "  - {from: ccg-all, type: COMMISSIONS, to: hospital, valid_from: 2022-04-01, "
+        "sources: [src-b]}")
+    area = tmp_path / "two.yaml"
+    area.write_text(text, encoding="utf-8")
+    graph = build_graph(load(area))
+    out = tmp_path / "two.gexf"
+    out.write_bytes(render_snapshot(graph, "gexf", "2022-06-01"))
+    seen = gephi(out)
     contracts = sorted(e["kind"] for e in seen["edges"]
-                       if (e["source"], e["target"]) == ("bedfordshire-ccg", "elft"))
+                       if (e["source"], e["target"]) == ("ccg-all", "hospital"))
     assert contracts == ["COMMISSIONS", "COMMISSIONS (2)"]
 
 
-@pytest.mark.parametrize("day, nodes, edges", [("2014-06-01", 39, 68), ("2021-06-01", 42, 65)])
+@pytest.mark.parametrize("day, nodes, edges", [("2014-06-01", 40, 69), ("2021-06-01", 47, 70)])
 def test_gephi_shows_on_a_day_exactly_what_the_page_shows(bundled, seen, day, nodes, edges):
     page = scene(bundled, day, max_nodes=EVERYTHING)
     alive = seen["at"][day]
@@ -114,7 +131,7 @@ def test_gephi_shows_on_every_day_what_the_page_shows(bundled, seen, every_day):
 def test_a_person_is_alive_in_gephi_from_their_first_role_to_their_last(bundled, seen):
     dataset = bundled.graph["dataset"]
     people = {o.id for o in dataset.organisations.values() if dataset.kinds[o.kind].while_related}
-    assert len(people) == 26
+    assert len(people) == 31
     nodes = {n["id"]: n for n in seen["nodes"]}
     for person in people:
         # the roles' own dates, clipped to both ends' lives, merged where they touch

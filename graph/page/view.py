@@ -12,7 +12,7 @@ import networkx as nx
 from graph.core.colours import safe_colour
 from graph.core.model import Dataset, Organisation
 from graph.core.stops import Stop
-from graph.drawing.layout import layout
+from graph.drawing.order import epochs_of
 from graph.drawing.picture import drawing
 from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, highlight, vis_data
@@ -29,10 +29,17 @@ WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the gra
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """The all-time graph of a data file with its screen layout computed, from the warm cache
+    """The all-time graph of a data file with the order of its boxes computed, from the warm cache
     when the file is unchanged (raises ``loaders.problems.InvalidInput`` listing every problem of
     a bad file)."""
-    return warm.read_graph(path, prepare=layout)
+    return warm.read_graph(path, prepare=prepare)
+
+
+def prepare(graph: nx.MultiDiGraph) -> None:
+    """What the page computes once per data file and keeps in the warm cache: the order of
+    the boxes in each stretch of time (``graph.drawing.order``), so no slider step waits for
+    it."""
+    epochs_of(graph)
 
 
 def file_identity(path: str | Path) -> tuple[str, int, int]:
