@@ -94,7 +94,7 @@ def page_of(browser):
         page.route("**/*", route)
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(url)
-        page.locator(".org-graph[data-nodes]").wait_for(timeout=30_000)
+        page.locator(".org-graph[data-nodes]").wait_for(timeout=90_000)  # a busy machine
         page.locator(".org-graph canvas").wait_for()
         if page.locator(".st-key-date").count():  # the year ticks add a row under the slider
             page.locator(".timebar[data-ticks]").wait_for()

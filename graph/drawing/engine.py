@@ -317,7 +317,7 @@ def _straight(points: list[Point]) -> list[Point]:
 
 
 _FRACTIONS = tuple(sorted((k / 20 for k in range(1, 20)), key=lambda f: (abs(f - 0.5), f)))
-_ACROSS = (0.0, -0.6, 0.6, -1.2, 1.2)  # label widths along x off the line
+_ACROSS = (0.0, -0.6, 0.6, -1.2, 1.2, -2.0, 2.0, -3.0, 3.0)  # label widths along x off the line
 # label heights off the line: on it first, then above or below, up to clear of a tall box
 _SHIFTS = (0.0, *(sign * k / 2 for k in range(1, 25) for sign in (-1, 1)))
 
