@@ -120,6 +120,9 @@ def compute_epochs(graph: nx.MultiDiGraph) -> Epochs | None:
         before = orders[-1] if orders else {}
         keep = [sorted((i for i in row if i in before), key=before.__getitem__) for row in rows]
         places = order(rows, links, keep) if rows else {}
+        for chain in keep:  # dot treats the chains as wishes: make them hold
+            for node_id, x in zip(chain, sorted(places[i] for i in chain), strict=True):
+                places[node_id] = x
         starts.append(day)
         orders.append(places)
     return Epochs(tuple(starts), tuple(orders))
