@@ -117,11 +117,12 @@ def test_the_bundled_view_is_one_a4_landscape_sheet_with_no_text_under_7_pt(tmp_
     assert not any(t.startswith("Jonathan Guppy") for t in texts)  # no role that day: not drawn
     data = json.loads(render_snapshot(build_graph(load(ROOT / "data" / "orgs.yaml")), "json",
                                       "2021-04-01"))
-    source_lines = texts[next(i for i, t in enumerate(texts) if t.startswith("Sources:")):]
     # 106 sources do not fit beside the picture: never cut to stubs, they are pointed to whole
     assert len(data["sources"]) == 106
-    assert source_lines[0].startswith("Sources: the 106 sources numbered above are too many")
-    assert "in full" in source_lines[0] and "…" not in source_lines[0]
+    pointer = [t for t in texts if "are listed in full" in t]
+    assert len(pointer) == 1 and "the 106 of this view are listed in full" in pointer[0]
+    assert "on the second page of its PDF (--format pdf)" in pointer[0] and "…" not in pointer[0]
+    assert not any(t.startswith("Sources:") for t in texts)  # no list cut short
 
 
 def test_every_named_stop_of_the_bundled_area_goes_on_one_a4_sheet_with_text_of_7_pt():
@@ -404,7 +405,7 @@ def test_hostile_text_is_escaped_in_every_xml_and_json_format(fmt):
 def test_mime_types_extensions_and_download_names(mini):
     assert FORMATS["svg"][0] == "image/svg+xml" and FORMATS["png"][1] == ".png"
     assert {extension for _, extension in FORMATS.values()} == {
-        ".svg", ".png", ".html", ".json", ".gexf", ".graphml", ".cyjs"}
+        ".svg", ".png", ".pdf", ".html", ".json", ".gexf", ".graphml", ".cyjs"}
     assert file_name(mini, "svg", "2021-04", focus="ccg-all") == "testshire-2021-04-01-ccg-all.svg"
     assert file_name(mini, "gexf", "2021-04-01", diff_from="2020") == (
         "testshire-2020-01-01-to-2021-04-01.gexf")
@@ -516,7 +517,7 @@ def test_the_pdf_is_the_sheet_then_every_source_in_full_as_the_picture_numbers_t
     assert "listed in full (publisher, title, date, link) on the next page of this PDF" in first
     rest = " ".join(" ".join(page.extract_text() for page in reader.pages[1:]).split())
     data = json.loads(render_snapshot(graph, "json", "2023-04-01"))
-    assert len(data["sources"]) == 98
+    assert len(data["sources"]) == 110
     for source in data["sources"]:
         assert f"{source['number']}. {' '.join(source['title'].split())}" in rest, source
 
