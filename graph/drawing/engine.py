@@ -337,15 +337,22 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
     lengths = [0.0]
     for a, b in zip(route, route[1:], strict=False):
         lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
+    # the middles of the gaps between rows of boxes tall enough for the label: a narrow gap
+    # has room only at its middle, which a step of half a label's height can miss
+    tops = sorted({b[1] for b in boxes})
+    bands = [(bottom + nxt) / 2 for bottom in sorted({b[3] for b in boxes})
+             for nxt in [min((t for t in tops if t >= bottom), default=None)]
+             if nxt is not None and nxt - bottom >= size[1]]
     xs, ys, penalty = [], [], []
     for across in _ACROSS:
         for fraction in _FRACTIONS:
             x, y = _along(route, lengths, lengths[-1] * fraction)
-            for shift in _SHIFTS:
+            offsets = [shift * size[1] for shift in _SHIFTS] + [band - y for band in bands]
+            for offset in offsets:
                 xs.append(x + across * size[0])
-                ys.append(y + shift * size[1])
+                ys.append(y + offset)
                 # a label far from its line misleads more than one touching another label
-                penalty.append((abs(shift) + abs(across) * 2) * size[1] * size[0] * 0.5)
+                penalty.append((abs(offset) / size[1] + abs(across) * 2) * size[1] * size[0] * 0.5)
     cx, cy = np.array(xs), np.array(ys)
     left, right = cx - size[0] / 2, cx + size[0] / 2
     top, bottom = cy - size[1] / 2, cy + size[1] / 2
