@@ -135,7 +135,7 @@ if playing:
     play_ticker()
 
 # -- the graph and, beside it, the changes, the details and the events -------------------
-graph_column, side_column = st.columns([4, 1])  # the graph takes the width it needs
+graph_column, side_column = st.columns([3, 1])  # the graph wide, the details readable
 # the side column stays in view while the reader scrolls down a tall graph to click a box
 st.html(f"<style>{view.STICKY_SIDE_CSS}</style>")
 with graph_column:
