@@ -136,8 +136,9 @@ if playing:
 
 # -- the graph and, beside it, the changes, the details and the events -------------------
 graph_column, side_column = st.columns([3, 1])  # the graph wide, the details readable
-# the side column stays in view while the reader scrolls down a tall graph to click a box
-st.html(f"<style>{view.STICKY_SIDE_CSS}</style>")
+# the side column stays in view while the reader scrolls down a tall graph to click a box;
+# the graph gets the side margins Streamlit keeps by default
+st.html(f"<style>{view.PAGE_CSS}</style>")
 with graph_column:
     clicked = graph_view(shown.graph_data, key="graph")
     if clicked and clicked in dataset.organisations:  # its details, in front

@@ -23,8 +23,12 @@ from graph.page.state import ViewState, default_day, default_diff_from
 from loaders import warm
 
 # The column beside the graph (changes, details, events) sticks below the page's header.
-STICKY_SIDE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
-                   " { position: sticky; top: 3.75rem; align-self: flex-start; }")
+PAGE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
+                   " { position: sticky; top: 3.75rem; align-self: flex-start; }"
+                   # Streamlit's wide layout keeps 5rem each side: on a laptop that is the
+                   # graph's room, and its labels shrink with it
+                   ' [data-testid="stMainBlockContainer"]'
+                   " { padding-left: 1.5rem; padding-right: 1.5rem; }")
 WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the graph
 
 
