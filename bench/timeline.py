@@ -67,16 +67,18 @@ def naive_diff(graph: nx.MultiDiGraph, a: dt.date, b: dt.date) -> tuple:
             view_a.relationships - view_b.relationships)
 
 
-def page_moves(rows: Rows, graph: nx.MultiDiGraph, repeat: int) -> None:
+def page_moves(rows: Rows, graph: nx.MultiDiGraph, repeat: int, recent: int = 0) -> None:
     """The layout, and a slider move: the server's work for a date it has not shown yet (the
-    epoch and drawing caches cleared: the view is routed again)."""
+    epoch and drawing caches cleared: the view is routed again); over the ``recent`` latest
+    dates only when it is not 0 (the quick run: an early date of a big area can be a
+    400-box view, routed in tens of seconds)."""
     dataset = temporal.dataset_of(graph)
     index = graph.graph["index"]
     stops = slider_stops(dataset)
     cold_layout = median_time(lambda: layout_module.compute_layout(graph), repeat)
     cached_layout = per_call(lambda _: layout_module.layout(graph), [0] * 100, repeat)
     rows.add("layout, cached", cached_layout, "layout computed cold", cold_layout)
-    states = [page_state.ViewState(date=d) for d in dates(graph)]
+    states = [page_state.ViewState(date=d) for d in dates(graph)][-recent:]
 
     def new_date() -> None:
         index.cache.clear()
@@ -109,9 +111,10 @@ def page_moves(rows: Rows, graph: nx.MultiDiGraph, repeat: int) -> None:
               + (" (grouped)" if focus_scene.grouped else "") + ".")
 
 
-def routing(cache: Path, repeat: int) -> Rows:
+def routing(cache: Path, repeat: int, sheet: bool = True) -> Rows:
     """The routed geometry of a view of about ``ROUTED_BOXES`` boxes (every box and edge of a
-    synthetic area on one day, no grouping): computed cold, and served from the cache."""
+    synthetic area on one day, no grouping): computed cold, and served from the cache; and
+    packed on an A4 sheet when ``sheet``."""
     file = cache / "area-390-seed1.yaml"
     if not file.exists():
         file.write_text(make_area(390, seed=1), encoding="utf-8")
@@ -129,8 +132,9 @@ def routing(cache: Path, repeat: int) -> Rows:
     cached = per_call(lambda _: picture.drawing(graph, view, "screen"), [0] * 20, repeat)
     rows.add("routed view, same view again (cached)", cached, "routed view of 300 boxes, cold",
              cold)
-    rows.add("routed view, packed on an A4 sheet, cold",
-             median_time(lambda: picture.compute_drawing(graph, view, "a4"), repeat))
+    if sheet:
+        rows.add("routed view, packed on an A4 sheet, cold",
+                 median_time(lambda: picture.compute_drawing(graph, view, "a4"), repeat))
     drawn = picture.drawing(graph, view, "screen")
     bends = sum(len(e.points) - 2 for e in drawn.edges)
     rows.note(f"the routed view on {day} has {len(drawn.nodes):,} boxes and "

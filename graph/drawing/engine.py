@@ -8,7 +8,10 @@ does what it is good at:
   orders each layer. It runs once over all of history, so an organisation keeps its place
   among the others at every date (the reader's mental map).
 - ``route``: ``neato -n2`` takes the boxes where we put them and routes every line as a
-  polyline round the other boxes (its router, with the boxes as obstacles).
+  polyline round the other boxes (its router, with the boxes as obstacles). Its cost grows
+  with about the cube of the boxes (13 s for 321 boxes before the first line; routing in
+  batches round the boxes near each line was tried and was slower: a packed view has 50 to
+  190 boxes near any long line).
 
 Routes come back in our units with y growing downward, ending at the arrow's tip; each role
 label goes along its line where it covers no box and as few other labels as can be.
@@ -98,24 +101,25 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
     word), that line is taken from its spline router instead, or else its orthogonal one."""
     drawn = [w for w in wires if w.source in boxes and w.target in boxes
              and w.source != w.target]
+    rects = _as_array(boxes)
     routes = _routes(boxes, drawn, height, "polyline")
     for splines in ("true", "ortho"):
-        astray = [w for w in drawn if _through(routes[w.id], w, boxes)]
+        astray = [w for w in drawn if _through(routes[w.id], w, rects)]
         if not astray:
             break
         other = _routes(boxes, astray, height, splines)  # only those, round the same boxes
         routes.update({w.id: other[w.id] for w in astray
-                       if w.id in other and not _through(other[w.id], w, boxes)})
+                       if w.id in other and not _through(other[w.id], w, rects)})
     before = dict(routes)
     _spread_ends(routes, drawn, boxes)
-    _separate(routes, drawn, boxes)
+    _separate(routes, drawn, rects)
     for wire in drawn:  # a line the spreading sent through a box goes back as it came
         points = list(routes[wire.id])
         if len(points) >= 2:
             points[0] = _leave(points[0], points[1], boxes[wire.source])
             points[-1] = _leave(points[-1], points[-2], boxes[wire.target])
             routes[wire.id] = tuple(points)
-        if _through(routes[wire.id], wire, boxes) and not _through(before[wire.id], wire, boxes):
+        if _through(routes[wire.id], wire, rects) and not _through(before[wire.id], wire, rects):
             routes[wire.id] = before[wire.id]
     label_at: dict[str, tuple[Point, int]] = {}
     taken: list[Rect] = []
@@ -201,8 +205,7 @@ def _spread_ends(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
 NUDGES = (3.0, -3.0, 6.0, -6.0)  # units a line is moved off a track it shares
 
 
-def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
-              boxes: dict[str, Rect]) -> None:
+def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire], rects) -> None:
     """Two lines with no end box in common never run on one track: where Graphviz's router
     sends them round the same corner, the later one's shared run is moved a few units aside
     (its inner points only, so it stays on its boxes), where that sends it through no box."""
@@ -216,11 +219,10 @@ def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
             a = Line(a_id, by_id[a_id].source, by_id[a_id].target, routes[a_id])
             b = Line(b_id, by_id[b_id].source, by_id[b_id].target, routes[b_id])
             for index in shared_segments(a, b):
-                routes[b_id] = _nudged(routes[b_id], index, by_id[b_id], boxes)
+                routes[b_id] = _nudged(routes[b_id], index, by_id[b_id], rects)
 
 
-def _nudged(points: tuple[Point, ...], index: int, wire: Wire,
-            boxes: dict[str, Rect]) -> tuple[Point, ...]:
+def _nudged(points: tuple[Point, ...], index: int, wire: Wire, rects) -> tuple[Point, ...]:
     vertical = abs(points[index][0] - points[index + 1][0]) < 1e-9
     for nudge in NUDGES:
         moved = list(points)
@@ -228,35 +230,49 @@ def _nudged(points: tuple[Point, ...], index: int, wire: Wire,
             if 0 < k < len(points) - 1:
                 x, y = moved[k]
                 moved[k] = (x + nudge, y) if vertical else (x, y + nudge)
-        if moved != list(points) and not _through(moved, wire, boxes):
+        if moved != list(points) and not _through(moved, wire, rects):
             return tuple(moved)
     return points
 
 
-def _through(points: Sequence[Point], wire: Wire, boxes: dict[str, Rect]) -> bool:
-    """Whether the line enters a box other than its ends, or runs inside one of its ends."""
-    return any(_enters(a, b, rect) for a, b in zip(points, points[1:], strict=False)
-               for rect in boxes.values())
+def _through(points: Sequence[Point], wire: Wire, rects) -> bool:
+    """Whether the line enters a box (a row of ``rects``, every box of the view) other than its
+    ends, or runs inside one of its ends."""
+    return bool(_entering(points, rects).any())
 
 
-def _enters(a: Point, b: Point, rect: Rect, eps: float = 1e-3) -> bool:
-    """Whether the segment ``a``-``b`` passes through the open rectangle (Liang-Barsky)."""
-    left, top, right, bottom = rect[0] + eps, rect[1] + eps, rect[2] - eps, rect[3] - eps
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return False
-    return high - low > eps
+def _as_array(boxes: dict[str, Rect]):
+    """The boxes as one (n, 4) array: a dense view checks tens of thousands of segments
+    against hundreds of boxes."""
+    import numpy as np
+
+    return np.array(list(boxes.values()), dtype=float).reshape(-1, 4)
+
+
+def _entering(points: Sequence[Point], rects, eps: float = 1e-3):
+    """For each box (row of ``rects``), whether some segment of ``points`` passes through the
+    open rectangle: Liang-Barsky on every segment and box at once."""
+    import numpy as np
+
+    if len(points) < 2 or len(rects) == 0:
+        return np.zeros(len(rects), dtype=bool)
+    p = np.asarray(points, dtype=float)
+    ax, ay = p[:-1, 0:1], p[:-1, 1:2]  # (segments, 1) against (boxes,)
+    dx, dy = p[1:, 0:1] - ax, p[1:, 1:2] - ay
+    left, top = rects[:, 0] + eps, rects[:, 1] + eps
+    right, bottom = rects[:, 2] - eps, rects[:, 3] - eps
+    low = np.zeros((len(p) - 1, len(rects)))
+    high = np.ones_like(low)
+    outside = np.zeros_like(low, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for pk, qk in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
+            pk = np.broadcast_to(pk, low.shape)
+            parallel = pk == 0
+            outside |= parallel & (qk < 0)
+            t = qk / pk
+            low = np.where(~parallel & (pk < 0), np.maximum(low, t), low)
+            high = np.where(~parallel & (pk > 0), np.minimum(high, t), high)
+    return (~outside & (low <= high) & (high - low > eps)).any(axis=0)
 
 
 def _leave(end: Point, towards: Point, box: Rect) -> Point:
@@ -358,9 +374,12 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
     top, bottom = cy - size[1] / 2, cy + size[1] / 2
 
     def covered(rects: Sequence[Rect]):
-        if not rects:
+        r = np.array(rects, dtype=float).reshape(-1, 4)
+        # only the rectangles that some candidate can touch: most of a big view is far away
+        r = r[(r[:, 0] < right.max()) & (r[:, 2] > left.min())
+              & (r[:, 1] < bottom.max()) & (r[:, 3] > top.min())]
+        if not len(r):
             return np.zeros(len(xs))
-        r = np.array(rects)
         w = np.minimum(right[:, None], r[None, :, 2]) - np.maximum(left[:, None], r[None, :, 0])
         h = np.minimum(bottom[:, None], r[None, :, 3]) - np.maximum(top[:, None], r[None, :, 1])
         return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
