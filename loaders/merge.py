@@ -105,7 +105,7 @@ def merge(first: Path, second: Path, out_dir: Path | None = None) -> Merged:
     description = doc["area"].get("description") or ""
     doc["area"]["description"] = (f"{description} Merged with {second.name} "
                                   f"({b_set.area.name}).").strip()
-    doc["area"].pop("id", None)  # a new dataset, not the first file's (see the README, Neo4j)
+    doc["area"].pop("id", None)  # a new dataset, not the first file's (see docs/stores.md, Neo4j)
     for section in ("snapshots", "events"):
         if not doc[section]:
             del doc[section]

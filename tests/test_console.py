@@ -49,7 +49,7 @@ def test_the_console_offers_only_the_areas_own_saved_queries(monkeypatch, tmp_pa
                               "Schools that became academies"]
     mini = _console(monkeypatch, tmp_path, DATA / "mini.yaml")
     assert not [s for s in mini.selectbox if s.key == "saved_query"]
-    assert ("This area's file has no saved queries (a queries: section; see the README)."
+    assert ("This area's file has no saved queries (a queries: section; see docs/yaml.md)."
             in _captions(mini))
 
 

@@ -275,8 +275,8 @@ README_FILM = ["--from", "2013-04-01", "--to", "2022-08-01", "--kinds",
 
 
 def test_the_readme_film_is_what_the_tool_makes_from_the_bundled_data(blmk):
-    assert "python -m graph animate " + " ".join(README_FILM) in (ROOT / "README.md").read_text(
-        encoding="utf-8")
+    assert "python -m graph animate " + " ".join(README_FILM) in (
+        ROOT / "docs" / "story.md").read_text(encoding="utf-8")
     made = render_film(blmk, "gif", "2013-04-01", "2022-08-01",
                        kinds=README_FILM[5].split(","), types=README_FILM[7].split(","),
                        size="slide", width=960, fps=5)

@@ -36,10 +36,23 @@ def test_the_pattern_reads_files_tests_and_continuations():
                      ("test_c.py", "test_three")}
 
 
-def test_every_test_the_readme_names_exists():
-    files, tests = named_tests((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert len(tests) > 50  # the Safety list and the store sections name many
-    assert_exist(files, tests)
+def test_every_test_the_readme_and_the_docs_name_exists():
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        files, tests = named_tests(doc.read_text(encoding="utf-8"))
+        assert_exist(files, tests)
+    files, tests = named_tests("\n".join(p.read_text(encoding="utf-8")
+                                         for p in (ROOT / "docs").glob("*.md")))
+    assert len(tests) > 100  # the safety list and the store pages name many
+
+
+def test_the_readme_is_a_front_page_that_links_every_doc():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200
+    assert "./scripts/run" in text and "./scripts/test" in text  # the two commands
+    linked = set(re.findall(r"\]\(docs/([\w-]+\.md)\)", text))
+    # every page but the site's own front page and the reference it writes from the parser
+    assert linked == {p.name for p in (ROOT / "docs").glob("*.md")} - {"index.md",
+                                                                       "cli-reference.md"}
 
 
 def test_every_test_the_export_docs_name_exists():

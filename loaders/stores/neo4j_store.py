@@ -111,7 +111,7 @@ def load_statements(dataset: Dataset, batch_size: int = DEFAULT_BATCH,
     m, area = DATASET_MARK, AREA_MARK
     statements = [
         # Earlier versions marked nodes with the area's name and no _orgs_area: this file's
-        # area name is the best guess of what they were, so those go (see the README).
+        # area name is the best guess of what they were, so those go (see docs/stores.md).
         *[Statement(f"MATCH (n:{family} {{{m}: $area}}) WHERE n.{area} IS NULL DETACH DELETE n",
                     {"area": dataset.area.name}, "removed nodes of the old marking")
           for family in (ORGANISATION, SOURCE, EVENT)],

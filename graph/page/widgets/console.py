@@ -59,7 +59,7 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
                      on_change=use_saved,
                      format_func=lambda q: saved[q].title if q else "Pick a saved query…")
     else:
-        st.caption("This area's file has no saved queries (a queries: section; see the README).")
+        st.caption("This area's file has no saved queries (a queries: section; see docs/yaml.md).")
     chosen = saved.get(st.session_state.get("saved_query", ""))
     if console.unchanged(chosen, st.session_state.get("cypher", "")) and chosen.description:
         st.caption(md(chosen.description))
