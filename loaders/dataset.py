@@ -26,7 +26,7 @@ from graph.core.model import (
     Snapshot,
     Source,
 )
-from loaders import consistency, yaml_read
+from loaders import bundled, consistency, yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
 from loaders.problems import InvalidInput, Problem
 from loaders.query.guard import check_read_only
@@ -36,7 +36,7 @@ from loaders.rules import check_lineage, check_order, check_within
 from loaders.schema import FORMAT_VERSIONS, PRESENCE
 
 _date = date_or_none
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "orgs.yaml"
+BUNDLED = bundled.data_file()  # data/orgs.yaml: the checkout's, or the installed copy's
 
 
 def default_path() -> Path:

@@ -6,8 +6,9 @@ prepares before the graph is stored (the page passes the drawing's layout) is ke
 named in the key, so the page's laid-out graph and the command line's plain one (it draws
 nothing, and never imports matplotlib to measure labels) are cached apart. A cache file that
 cannot be read is ignored and replaced. The cache lives beside the embedded stores
-(``ORGS_CACHE_DIR``, default ``.cache/``); whoever can write there can run code as this tool
-(it is a pickle), like whoever can edit the code itself.
+(``ORGS_CACHE_DIR``, default ``.cache/``, or the user's cache folder when installed:
+``loaders.bundled``); whoever can write there can run code as this tool (it is a pickle), like
+whoever can edit the code itself.
 """
 
 from __future__ import annotations
@@ -20,19 +21,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loaders import yaml_read
+from loaders import bundled, yaml_read
 
 if TYPE_CHECKING:
     import networkx as nx
 
 CACHE_VERSION = "3"  # bump when the model, the graph or what is prepared changes shape
 KEEP = 8  # cached graphs kept (the most recently used)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def cache_dir() -> Path:
     base = os.environ.get("ORGS_CACHE_DIR")
-    return (Path(base) if base else ROOT / ".cache") / "graphs"
+    return (Path(base) if base else bundled.cache_root()) / "graphs"
 
 
 def read_graph(path: str | Path, prepare: Callable[[nx.MultiDiGraph], object] | None = None

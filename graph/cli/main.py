@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from graph.cli import animate, data, ods, serve, snapshot, sources, store
 from graph.cli.common import UsageError
@@ -19,11 +20,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {one_line(message)} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m graph") -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--data", help="the YAML file (default: data/orgs.yaml or $ORGS_DATA)")
     parser = _Parser(
-        prog="python -m graph",
+        prog=prog,
         description="Who ran local health services, who oversaw whom, who merged with whom, when.")
     parser.add_argument("--data", dest="global_data", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -33,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    # the installed command (pyproject.toml's [project.scripts]) names itself in usage lines
+    installed = Path(sys.argv[0]).name == "orgs-graph"
+    parser = build_parser("orgs-graph" if installed else "python -m graph")
     args = parser.parse_args(argv)
     args.data = getattr(args, "data", None) or args.global_data
     try:

@@ -6,12 +6,12 @@ import argparse
 import ipaddress
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from graph.cli.common import data_path
+from loaders import bundled
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = bundled.app_file()  # app.py: the checkout's, or the installed copy's
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -42,7 +42,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "ORGS_DATA": str(data)}
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.address", args.address, "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false",
+               # as .streamlit/config.toml says, which Streamlit reads only when run from the
+               # checkout's root
+               "--client.toolbarMode", "minimal"]
     if args.headless:
         command += ["--server.headless", "true"]
     os.execve(sys.executable, command, env)  # become Streamlit, so signals reach it directly

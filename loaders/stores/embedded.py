@@ -21,6 +21,7 @@ from typing import Any
 import ladybug
 
 from graph.core.model import Dataset
+from loaders import bundled
 from loaders import dataset as dataset_loader
 from loaders.stores.embedded_write import MAX_DB_SIZE, Progress, write
 from loaders.stores.records import (
@@ -36,7 +37,6 @@ from loaders.stores.records import (
     quote_identifier,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = ".lbug"
 MAX_OPEN_STORES = 4  # read handles kept open; each holds a file and reserves address space
 # What a write through a read-only handle leaves beside a store (a CHECKPOINT, say): with
@@ -50,7 +50,7 @@ class StoreGone(StoreError):
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("ORGS_CACHE_DIR") or ROOT / ".cache" / "store")
+    return Path(os.environ.get("ORGS_CACHE_DIR") or bundled.cache_root() / "store")
 
 
 def store_path(dataset_path: str | Path, content_hash: str) -> Path:
