@@ -355,21 +355,24 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
         lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
     # the middles of the gaps between rows of boxes tall enough for the label: a narrow gap
     # has room only at its middle, which a step of half a label's height can miss
-    tops = sorted({b[1] for b in boxes})
-    bands = [(bottom + nxt) / 2 for bottom in sorted({b[3] for b in boxes})
-             for nxt in [min((t for t in tops if t >= bottom), default=None)]
-             if nxt is not None and nxt - bottom >= size[1]]
-    xs, ys, penalty = [], [], []
-    for across in _ACROSS:
-        for fraction in _FRACTIONS:
-            x, y = _along(route, lengths, lengths[-1] * fraction)
-            offsets = [shift * size[1] for shift in _SHIFTS] + [band - y for band in bands]
-            for offset in offsets:
-                xs.append(x + across * size[0])
-                ys.append(y + offset)
-                # a label far from its line misleads more than one touching another label
-                penalty.append((abs(offset) / size[1] + abs(across) * 2) * size[1] * size[0] * 0.5)
-    cx, cy = np.array(xs), np.array(ys)
+    tops = np.unique([r[1] for r in boxes])
+    bottoms = np.unique([r[3] for r in boxes])
+    nxt = np.searchsorted(tops, bottoms)  # the first top at or below each bottom
+    gap_top = tops[np.minimum(nxt, len(tops) - 1)] if len(tops) else bottoms
+    bands = ((bottoms + gap_top) / 2)[(nxt < len(tops)) & (gap_top - bottoms >= size[1])]
+    # every candidate at once, in the order of the loops they replace: across the line,
+    # then along it (middle first), then off it (the shifts, then the gaps' middles)
+    along = np.array([_along(route, lengths, lengths[-1] * f) for f in _FRACTIONS])
+    offsets = np.concatenate([np.broadcast_to(np.array(_SHIFTS) * size[1],
+                                              (len(along), len(_SHIFTS))),
+                              bands[None, :] - along[:, 1:2]], axis=1)
+    across = np.array(_ACROSS)[:, None, None]
+    shape = (len(_ACROSS), *offsets.shape)
+    cx = np.broadcast_to(along[None, :, 0:1] + across * size[0], shape).ravel()
+    cy = np.broadcast_to(along[None, :, 1:2] + offsets[None], shape).ravel()
+    # a label far from its line misleads more than one touching another label
+    penalty = ((np.abs(offsets)[None] / size[1] + np.abs(across) * 2)
+               * size[1] * size[0] * 0.5).ravel()
     left, right = cx - size[0] / 2, cx + size[0] / 2
     top, bottom = cy - size[1] / 2, cy + size[1] / 2
 
@@ -379,14 +382,14 @@ def _label_place(route: Sequence[Point], size: tuple[float, float], boxes: list[
         r = r[(r[:, 0] < right.max()) & (r[:, 2] > left.min())
               & (r[:, 1] < bottom.max()) & (r[:, 3] > top.min())]
         if not len(r):
-            return np.zeros(len(xs))
+            return np.zeros(len(cx))
         w = np.minimum(right[:, None], r[None, :, 2]) - np.maximum(left[:, None], r[None, :, 0])
         h = np.minimum(bottom[:, None], r[None, :, 3]) - np.maximum(top[:, None], r[None, :, 1])
         return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
 
     on_boxes = covered(boxes)
-    second = covered(taken) + np.array(penalty)
-    best = int(np.lexsort((np.arange(len(xs)), second, on_boxes))[0])  # never over a box first
+    second = covered(taken) + penalty
+    best = int(np.lexsort((np.arange(len(cx)), second, on_boxes))[0])  # never over a box first
     return (float(cx[best]), float(cy[best])), bool(on_boxes[best] == 0)
 
 
