@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_chromium
-from test_browser import at_rest, click_node, heading, page_of, serve  # noqa: F401 (a fixture)
+from test_browser import (  # noqa: F401 (page_of: a fixture)
+    SCREENSHOTS,
+    at_rest,
+    click_node,
+    heading,
+    page_of,
+    serve,
+)
 
 from graph.core.dates import words
 from graph.core.stops import story_stops, year_step
@@ -22,7 +29,6 @@ from loaders import dataset as dataset_loader
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "orgs.yaml"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 PATH = re.compile(r"""(?:^|[\s(:"'])((?:/[\w.-]+){2,})""")  # /a/b, not https://x/a/b
 
 pytestmark = needs_chromium

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import imageio.v3 as iio
 from conftest import needs_chromium
-from test_browser import in_view, page_of, serve  # noqa: F401 (a fixture)
+from test_browser import SCREENSHOTS, in_view, page_of, serve  # noqa: F401 (a fixture)
 
 from graph import build_graph
 from graph.drawing.scene import scene
@@ -22,7 +22,6 @@ from loaders.dataset import load
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "orgs.yaml"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DAY = dt.date(2021, 4, 1)
 
 pytestmark = needs_chromium
