@@ -41,6 +41,15 @@ def test_the_site_builds_with_no_broken_link(tmp_path):
     for name in commands:
         assert f'id="{name}"' in reference, name
     assert "--focus" in reference and "--timeout" in reference
+    # the format's reference is its JSON Schema: every key of the file and of each part
+    from loaders.schema import json_schema
+
+    schema = json_schema()
+    keys = (site / "format-reference" / "index.html").read_text(encoding="utf-8")
+    for part in [schema, *schema["$defs"].values()]:
+        for key in part.get("properties", {}):
+            assert f"<code>{key}</code>" in keys, key
+    assert f'id="{next(iter(schema["$defs"]))}"' in keys
     # loads nothing from another host: no script, stylesheet, font or image from elsewhere
     loads = re.compile(r"<(?:script|img|link|source|iframe)\b[^>]*(?:src|href)=\"(?:https?:)?//")
     for page in site.rglob("*.html"):

@@ -275,6 +275,8 @@ README_FILM = ["--from", "2013-04-01", "--to", "2022-08-01", "--kinds",
 
 
 def test_the_readme_film_is_what_the_tool_makes_from_the_bundled_data(blmk):
+    """A sync check, and only that: the docs' film is what the command docs/story.md shows
+    makes today. What a film shows is proved by the other tests of this file."""
     assert "python -m graph animate " + " ".join(README_FILM) in (
         ROOT / "docs" / "story.md").read_text(encoding="utf-8")
     made = render_film(blmk, "gif", "2013-04-01", "2022-08-01",

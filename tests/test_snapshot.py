@@ -492,8 +492,11 @@ def test_cli_invalid_yaml_prints_file_line_column(tmp_path):
 
 
 def test_the_readme_image_is_what_the_tool_makes_from_the_bundled_data():
-    """docs/blmk-2021-04-01.svg is regenerated, never drawn by hand: if this fails, run
-    python -m graph snapshot --date 2021-04-01 -o docs/blmk-2021-04-01.svg"""
+    """A sync check, and only that: docs/blmk-2021-04-01.svg is what the tool makes today (if
+    this fails, run python -m graph snapshot --date 2021-04-01 -o docs/blmk-2021-04-01.svg).
+    That the picture is right is proved on the same view by
+    ``test_the_bundled_view_is_one_a4_landscape_sheet_with_no_text_under_7_pt`` (its sheet,
+    sizes, people and sources) and by tests/test_drawing.py (tiers, routes, crossings)."""
     root = Path(__file__).resolve().parent.parent
     graph = build_graph(load(root / "data" / "orgs.yaml"))
     made = render_snapshot(graph, "svg", "2021-04-01")
