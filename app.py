@@ -20,7 +20,7 @@ from graph.core.dates import words
 from graph.core.stops import year_ticks
 from graph.export.snapshot import FORMATS as SNAPSHOT_FORMATS
 from graph.export.snapshot import file_name, render_snapshot
-from graph.page import details, events, state, twin, view
+from graph.page import details, events, prefetch, state, twin, view
 from graph.page.component import graph_view
 from graph.page.text import link, md
 from graph.page.timebar import timebar
@@ -115,6 +115,7 @@ if current.mode == "diff":
     current = state.state_from_widgets(st.session_state, dataset)
 
 shown = view.view(graph, current, stops)
+prefetch.around(graph, shown.state, stops)  # the next steps, drawn while this one is read
 stop = next(s for s in stops if s.day == shown.day)
 # one height at every date (a named stop adds a line), so the graph below never jumps
 with st.container(key="when", height=view.WHEN_HEIGHT, border=False):

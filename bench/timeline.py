@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +19,7 @@ from graph.drawing import layout as layout_module
 from graph.drawing import picture
 from graph.drawing.layout import grid
 from graph.drawing.scene import scene
+from graph.page import prefetch
 from graph.page import state as page_state
 from graph.page import view as page
 from loaders import dataset as dataset_loader
@@ -93,6 +97,19 @@ def page_moves(rows: Rows, graph: nx.MultiDiGraph, repeat: int, recent: int = 0)
     move_cold = per_call(lambda s: (cold(), page.view(graph, s, stops)),
                          states, max(1, repeat // 2), cold)
     rows.add("slider move (page view)", move, "same with the layout computed cold", move_cold)
+
+    def ahead(state: page_state.ViewState) -> float:  # from the stop before, once it has
+        before = replace(state, date=page_state.step(stops, state.date, -1) or state.date)
+        new_date()  # drawn ahead what a step from it would show
+        page.view(graph, before, stops)
+        assert prefetch.around(graph, before, stops).wait_idle(timeout=600)
+        started = time.perf_counter()
+        page.view(graph, state, stops)
+        return time.perf_counter() - started
+
+    rows.add("slider move to a stop drawn ahead (prefetch)",
+             statistics.median(ahead(s) for s in states for _ in range(repeat)),
+             "slider move (page view)", move)
     drawn = page.view(graph, states[-1], stops).scene
     # focus on the busiest local body (a national hub at depth 1 would reach everything)
     last = states[-1].date

@@ -8,6 +8,8 @@ give a sheet's (the organisations drawn packed tier by tier). The cache holds th
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import OrderedDict
 
 import networkx as nx
@@ -19,6 +21,9 @@ from graph.drawing.order import nearest_place, order_at
 from graph.drawing.scene import Scene
 
 CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()  # page sessions and the prefetch thread share a graph's cache
+# per graph, the drawings being made now: a second asker waits for the first, never draws twice
+_IN_FLIGHT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 RENAMED_MARK = "✎"
 
 
@@ -29,15 +34,29 @@ def drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
     key = (frame, tuple(sorted((notes or {}).items())), view.grouped,
            tuple((n.id, n.name, n.state, n.former_name) for n in view.nodes),
            tuple((e.id, e.state, e.colour) for e in view.edges))
-    cache: OrderedDict = graph.graph.setdefault("drawings", OrderedDict())
-    found = cache.get(key)
-    if found is not None:
-        cache.move_to_end(key)
-        return found
-    made = compute_drawing(graph, view, frame, notes)
-    cache[key] = made
-    while len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
+    with _CACHE_LOCK:
+        cache: OrderedDict = graph.graph.setdefault("drawings", OrderedDict())
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        drawing_now: dict = _IN_FLIGHT.setdefault(graph, {})
+        other = drawing_now.get(key)
+        if other is None:
+            mine = drawing_now[key] = threading.Event()
+    if other is not None:  # another thread (the prefetch) is drawing it: wait, then read it
+        other.wait()
+        return drawing(graph, view, frame, notes)
+    try:
+        made = compute_drawing(graph, view, frame, notes)  # outside the lock: it takes a while
+        with _CACHE_LOCK:
+            cache[key] = made
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+    finally:
+        with _CACHE_LOCK:
+            drawing_now.pop(key, None)
+        mine.set()
     return made
 
 
