@@ -129,8 +129,28 @@ def test_a_syntax_error_says_where_in_plain_words_then_the_databases_own(capsys)
 
 def test_a_name_the_graph_does_not_have_is_one_plain_line(capsys):
     code, _, err = _cli(capsys, "query", "--data", MINI, "MATCH (t:Trsut) RETURN t")
-    assert (code, err) == (2, "error: cannot run the query: Table Trsut does not exist (check "
-                              "the labels, relationship types, properties and variables)\n")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: cannot run the query: no label or relationship type 'Trsut' "
+                          "in this store (did you mean Trust?); labels: ")
+
+
+def test_an_unknown_label_or_type_names_the_nearest_and_how_to_match_every_organisation(
+        capsys):
+    bundled = str(Path(__file__).resolve().parent.parent / "data" / "orgs.yaml")
+    code, _, err = _cli(capsys, "query", "--data", bundled,
+                        "MATCH (c:CCG)-[:COMMISSION]->(t) RETURN t.name")
+    assert code == 2
+    assert "(did you mean COMMISSIONS?)" in err
+    labels = err.split("; labels: ")[1].split(";")[0].split(", ")
+    assert {"CCG", "ICB", "Trust", "Source", "Event"} <= set(labels)
+    code, _, err = _cli(capsys, "query", "--data", bundled, "MATCH (o:Organisation) RETURN o")
+    assert code == 2 and "'Organisation'" in err
+    every = err.split("every organisation, whatever its kind: ")[1].strip()
+    # the way the message gives runs, and matches every organisation and nothing else
+    code, out, _ = _cli(capsys, "query", "--data", bundled, "--format", "json",
+                        every + " RETURN count(o) AS n")
+    assert code == 0
+    assert json.loads(out)[0]["n"] == len(dataset_loader.load(bundled).organisations)
 
 
 def test_an_invalid_yaml_on_first_use_is_reported_by_line(tmp_path, capsys):

@@ -35,7 +35,8 @@ def run_on(database: ladybug.Database, cypher: str, params: dict[str, Any], *,
             raw.append(result.get_next())
         result.close()
     except RuntimeError as exc:
-        raise embedded_error(str(exc), cypher, timeout_s) from None
+        raise embedded_error(str(exc), cypher, timeout_s,
+                             _tables(connection) if _MISSING.search(str(exc)) else None) from None
     except (TypeError, ValueError, OverflowError) as exc:  # a parameter the binding cannot pass
         raise QueryError(f"cannot run the query: {_first_line(str(exc))} (check the "
                          "parameters' values)") from None
@@ -53,12 +54,34 @@ def run_on(database: ladybug.Database, cypher: str, params: dict[str, Any], *,
 _OUT_OF_MEMORY = ("bad_alloc", "out of memory")
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 _UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
+_MISSING = re.compile(r"Table (\w+) does not exist")
+# LadybugDB's tables have one label each: no Organisation label covers every kind
+EVERY_ORGANISATION = "MATCH (o) WHERE NOT label(o) IN ['Source', 'Event']"
 
 
-def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
+def _tables(connection: ladybug.Connection) -> dict[str, list[str]]:
+    """The store's labels (node tables) and relationship types (rel tables), by kind."""
+    try:
+        result = connection.execute("CALL show_tables() RETURN name, type ORDER BY name")
+        found: dict[str, list[str]] = {"NODE": [], "REL": []}
+        while result.has_next():
+            name, kind = result.get_next()
+            found.setdefault(kind, []).append(name)
+        result.close()
+        return found
+    except RuntimeError:  # the store cannot say: the message names no tables
+        return {}
+
+
+def embedded_error(text: str, cypher: str, timeout_s: float,
+                   tables: dict[str, list[str]] | None = None) -> QueryError:
     """LadybugDB's error as one plain line; a syntax error says what is wrong near which part
-    of the query first, with the database's own words kept as the detail."""
+    of the query first, with the database's own words kept as the detail; an unknown label
+    or relationship type, with the nearest names the store has (``tables``) and all of them."""
     first = _first_line(text)
+    missing = _MISSING.search(first)
+    if missing and tables:
+        return QueryError(unknown_name(missing.group(1), tables))
     if "buffer pool is full" in first:  # the engine's own limit, not the worker's cap
         return QueryError(f"query stopped at the store's buffer pool limit of "
                           f"{READER_POOL // 2**20} MB (narrow the MATCH or add a LIMIT)")
@@ -83,6 +106,20 @@ def embedded_error(text: str, cypher: str, timeout_s: float) -> QueryError:
         return QueryError(f"cannot run the query: {first.split(': ', 1)[-1].rstrip('.')} "
                           "(check the labels, relationship types, properties and variables)")
     return QueryError(first)
+
+
+def unknown_name(name: str, tables: dict[str, list[str]]) -> str:
+    """One line for a label or relationship type the store does not have."""
+    import difflib
+
+    labels, types = tables.get("NODE", []), tables.get("REL", [])
+    near = difflib.get_close_matches(name, labels + types, n=3, cutoff=0.5) or [
+        n for n in labels + types if n.lower() == name.lower()]
+    said = f"no label or relationship type '{name}' in this store"
+    if near:
+        said += f" (did you mean {' or '.join(near)}?)"
+    return (f"cannot run the query: {said}; labels: {', '.join(labels)}; relationship types: "
+            f"{', '.join(types)}; every organisation, whatever its kind: {EVERY_ORGANISATION}")
 
 
 def _first_line(text: str) -> str:
