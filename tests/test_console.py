@@ -206,3 +206,22 @@ def test_the_page_queries_the_neo4j_its_settings_name_and_says_so(where, neo4j_d
     assert "1 row from the neo4j store" in _captions(app)
     assert not (tmp_path / "store").exists(), "the embedded store was never built"
     assert settings.password not in _everything_shown(app)
+
+
+def test_the_schema_panel_lists_what_there_is_and_its_examples_run(monkeypatch, tmp_path):
+    app = _console(monkeypatch, tmp_path, ROOT / "data" / "orgs.yaml")
+    panel = next(e for e in app.expander if e.label.startswith("Schema:"))
+    labels = panel.dataframe[0].value
+    counts = dict(zip(labels["label"], labels["nodes"], strict=True))
+    assert counts["Trust"] == 10 and counts["CCG"] == 4 and counts["Source"] == 168
+    assert "valid_from DATE" in labels["properties"][0]
+    types = panel.dataframe[1].value
+    assert "COMMISSIONS" in set(types["relationship type"])
+    examples = [b for b in app.button if b.key and b.key.startswith("schema_example_")]
+    assert len(examples) == 3
+    examples[0].click().run()  # how many organisations of each kind: into the box, then run
+    assert app.text_area(key="cypher").value.startswith("MATCH (o) WHERE NOT label(o)")
+    _run(app)
+    table = app.dataframe[-1].value  # the result, below the panel's two
+    assert dict(zip(table["kind"], table["n"], strict=True))["Trust"] == 10
+    assert sum(table["n"]) == 89  # every organisation, and nothing else

@@ -38,7 +38,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_timeline)
 
-    p = sub.add_parser("schema", parents=[common], help="the JSON Schema of the YAML format")
+    p = sub.add_parser("schema", parents=[common],
+                       help="the JSON Schema of the YAML format, or what a store holds")
+    p.add_argument("--store", choices=["embedded", "neo4j"],
+                   help="instead, the labels and relationship types (with counts and "
+                        "properties) the data file's graph has in this store, and example "
+                        "queries for its console")
     p.set_defaults(func=cmd_schema)
 
 
@@ -102,6 +107,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.store:
+        from loaders.query.catalogue import as_text, catalogue
+
+        print(as_text(catalogue(load_data(args), args.store)))
+        return 0
     from loaders.schema import json_schema
 
     print_json(json_schema())

@@ -16,6 +16,7 @@ from graph.page import console
 from graph.page.component import graph_view
 from graph.page.text import md
 from loaders.problems import InvalidInput
+from loaders.query.catalogue import catalogue
 from loaders.query.result import QueryError
 from loaders.query.run import run_query
 
@@ -37,6 +38,7 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
         for key, label, (low, high), step, default, why in console.LIMIT_SETTINGS:
             st.number_input(label, min_value=type(default)(low), max_value=type(default)(high),
                             step=step, key=key, help=why)
+    _schema_panel(dataset, "neo4j" if settings is not None else "embedded")
     saved = {q.id: q for q in dataset.queries}  # this area's own (its YAML's queries: section)
     defaults = console.parameter_defaults(dataset.queries)
 
@@ -100,3 +102,32 @@ def show(graph: nx.MultiDiGraph, dataset: Dataset, data_path: Path) -> None:
         drawing = console.query_graph_data(result.elements, graph)
         if drawing is not None:
             graph_view(drawing, key="query_graph", height=420)
+
+
+def _schema_panel(dataset: Dataset, store: str) -> None:
+    """What the store holds for a query to name: labels and relationship types with their
+    counts and properties, and example queries a click puts in the box."""
+    found = catalogue(dataset, store)
+
+    def use(cypher: str) -> None:
+        st.session_state.cypher = cypher
+        st.session_state.saved_query = ""
+
+    with st.expander("Schema: the labels, relationship types and properties to ask about"):
+        st.dataframe(pd.DataFrame([{"label": lab.name, "nodes": lab.count,
+                                    "properties": ", ".join(
+                                        f"{k} {v}" for k, v in lab.properties.items())}
+                                   for lab in found.labels]),
+                     hide_index=True, width="stretch", key="schema_labels")
+        st.dataframe(pd.DataFrame([{"relationship type": rel.name, "relationships": rel.count,
+                                    "joins": ", ".join(f"{a}→{b}" for a, b in rel.ends)}
+                                   for rel in found.types]),
+                     hide_index=True, width="stretch", key="schema_types")
+        st.caption("Relationships have the properties id, type, valid_from, valid_to, "
+                   "sources and those of their YAML (role, basis, amount_gbp, notes). Dates "
+                   "are dates: compare them with date('2014-06-01').")
+        for index, example in enumerate(found.examples):
+            st.markdown(f"**{md(example.title)}**")
+            st.code(example.cypher, language="cypher")
+            st.button("Use this query", key=f"schema_example_{index}", on_click=use,
+                      args=(example.cypher,))
