@@ -115,7 +115,8 @@ def test_a_depth_in_other_digits_is_ignored_with_a_warning():
     for depth in ("²", "٢", "1_0", "9" * 5000):
         view, warnings = state.from_query_params({"depth": depth, "focus": "icb"}, DATASET)
         assert view.depth == 1
-        assert warnings == [f"the link's depth '{depth}' is not a whole number from 1 to 4"]
+        assert warnings == [f"the link's depth '{depth}' is not a whole number from 1 to 4 "
+                            "(depth 1 is shown)"]
 
 
 # -- the page: its console and its link, driven like a reader would ---------------------------------

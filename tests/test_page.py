@@ -164,7 +164,7 @@ def test_bad_parts_of_a_link_are_ignored_with_one_warning_each(dataset):
     assert state == page_state.ViewState(depth=4, kinds=frozenset({"CCG"}))
     assert warnings == [
         "the link's mode 'edit' is not one of explore, diff, console",
-        "the link's depth '9' is not a whole number from 1 to 4",
+        "the link's depth '9' is not a whole number from 1 to 4 (depth 4 is shown)",
         "the link's date '2021-13-01' is not a date (write YYYY-MM-DD)",
         "the link's focus 'nope' is no organisation id or ODS code in this data file",
         "the link's kinds names an unknown kind 'Planet'",

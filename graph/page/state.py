@@ -135,9 +135,9 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
     whole = depth_text.isascii() and depth_text.isdigit() and len(depth_text) <= 4
     depth = int(depth_text) if whole else 1
     if not whole or not 1 <= depth <= MAX_DEPTH:
-        warnings.append(f"the link's depth '{depth_text}' is not a whole number from 1 to "
-                        f"{MAX_DEPTH}")
         depth = min(max(depth, 1), MAX_DEPTH)
+        warnings.append(f"the link's depth '{depth_text}' is not a whole number from 1 to "
+                        f"{MAX_DEPTH} (depth {depth} is shown)")
     state = ViewState(date=day("date"), mode=mode, diff_from=day("from"),
                       focus=organisation("focus"), depth=depth,
                       kinds=names("kinds", dataset.kinds, "kind"),
