@@ -99,7 +99,7 @@ def page_of(browser):
         page.locator(".org-graph canvas").wait_for()
         if page.locator(".st-key-date").count():  # the year ticks add a row under the slider
             page.locator(".timebar[data-ticks]").wait_for()
-        settle(page, pause_ms=0)  # what a test measures first is the page as it will stay
+        settle(page)  # what a test measures first is the page as it will stay
         pages.append(page)
         return page
 
@@ -121,8 +121,9 @@ def in_view(page, where: str, item_id: str) -> dict:
         box = page.locator(".org-graph canvas").bounding_box()
         page.mouse.move(box["x"] + 10, height / 2)
         page.mouse.wheel(0, point["y"] - height / 2)
-        page.wait_for_timeout(400)
-        point = page.evaluate(f"(id) => orgGraph.{where}(id)", item_id)
+        page.wait_for_function(f"([id, y]) => Math.abs(orgGraph.{where}(id).y - y) > 1",
+                               arg=[item_id, point["y"]])  # the page has scrolled
+        point = at_rest(page, lambda: page.evaluate(f"(id) => orgGraph.{where}(id)", item_id))
     return point
 
 
@@ -141,11 +142,10 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         assert nodes_drawn > 3
         assert heading(page) in ("1 April 2021", "April 2021")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.wait_for_timeout(500)  # let vis-network finish its first fit
         scroll_to_graph(page)
         page.screenshot(path=SCREENSHOTS / "graph.png")
         page.mouse.wheel(0, -5000)  # back to the top
-        page.wait_for_timeout(300)
+        at_rest(page, lambda: graph_top(page))
 
         slider = page.locator(".st-key-date input[type=range]")
         slider.focus()
@@ -166,7 +166,7 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
 
         diff = page_of(f"{url}/?{view['diff']}")
         diff.get_by_text("Changes from").wait_for()
-        diff.wait_for_timeout(500)
+        at_rest(diff, lambda: diff.locator(".st-key-changes").inner_text())
         diff.screenshot(path=SCREENSHOTS / "diff.png")
         assert "+ began:" in diff.locator(".st-key-changes").inner_text()
         assert page.outside == [] and diff.outside == []
@@ -176,20 +176,36 @@ def graph_top(page) -> float:
     return page.locator(".org-graph").bounding_box()["y"]
 
 
-def settle(page, pause_ms: int = 300) -> None:
-    """Until the page's web fonts have loaded and Streamlit has finished its run: on a busy
-    machine the first paint may still use a fallback font of another line height."""
+def settle(page) -> None:
+    """Until the page's web fonts have loaded, Streamlit has finished its run and the browser
+    has painted since: on a busy machine the first paint may still use a fallback font of
+    another line height."""
     page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stApp]')"
         "?.getAttribute('data-test-script-state') === 'notRunning'")
-    page.wait_for_timeout(pause_ms)
+    painted(page)
+
+
+def until(page, condition, timeout_s: float = 30.0) -> None:
+    """Until ``condition()`` holds, looked at every 50 ms (the graph sits in a shadow root, so
+    a condition about it is read through locators, not in the page's own script)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the page never got there"
+        page.wait_for_timeout(50)
+
+
+def painted(page) -> None:
+    """Until the browser has painted two frames: what was just laid out is on the screen."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame("
+                  "() => requestAnimationFrame(() => done(true))))")
 
 
 def at_rest(page, look):
     """``look()`` once Streamlit's run is over and two looks 200 ms apart agree: elements
     arrive one after another during a run, and on a busy machine after it."""
-    settle(page, pause_ms=0)
+    settle(page)
     looks = [look()]
     while len(looks) < 10 and looks[-2:] != looks[-1:] * 2:
         page.wait_for_timeout(200)
@@ -202,7 +218,7 @@ def scroll_to_graph(page) -> None:
     box = page.locator(".org-graph").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, 300)
     page.mouse.wheel(0, box["y"] - 10)
-    page.wait_for_timeout(400)
+    at_rest(page, lambda: graph_top(page))
 
 
 @pytest.mark.parametrize(("width", "height", "smallest"), [(1600, 1000, 11.0), (1366, 768, 10.0)])
@@ -210,7 +226,6 @@ def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, heig
     data, view = bundled_view()
     with serve(data) as url:
         page = page_of(f"{url}/?date={view['date']}", width, height)
-        page.wait_for_timeout(500)
         label_px = page.evaluate("orgGraph.smallestLabelPx()")
         assert label_px >= smallest, f"smallest label {label_px:.1f} px at {width}x{height}"
         # vis-network draws every box exactly as big as the geometry says
@@ -230,8 +245,8 @@ def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, heig
         box = page.locator(".org-graph canvas").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, max(box["y"] + 40, height - 100))
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(400)
-        assert graph_top(page) < top - 100  # the page scrolled
+        until(page, lambda: graph_top(page) < top - 100)  # the page scrolled
+        painted(page)
         assert page.evaluate("orgGraph.scale()") == scale  # the graph did not zoom
 
         # a click into the graph (on empty canvas) hands the wheel to the graph's zoom
@@ -239,8 +254,8 @@ def test_labels_are_readable_and_the_wheel_scrolls_the_page(page_of, width, heig
         page.mouse.click(empty["x"], empty["y"])
         top = graph_top(page)
         page.mouse.wheel(0, -300)
-        page.wait_for_timeout(400)
-        assert page.evaluate("orgGraph.scale()") != scale and graph_top(page) == top
+        page.wait_for_function("(scale) => orgGraph.scale() !== scale", arg=scale)  # zoomed
+        assert graph_top(page) == top  # and the page did not scroll
 
 
 def test_the_whole_area_fits_the_first_screens_at_every_named_stop(page_of):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import needs_chromium
-from test_browser import SCREENSHOTS, serve
+from test_browser import SCREENSHOTS, serve, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHOOLS = ROOT / "tests" / "data" / "schools.yaml"
@@ -42,7 +42,7 @@ def test_the_console_runs_a_saved_query_and_refuses_in_one_line(browser, monkeyp
         page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=30_000)
         assert picker.input_value() == "Who ran each school on a date"
         assert page.get_by_text("The body with a RUNS relationship in force").count() == 1
-        page.wait_for_timeout(500)  # the table paints its cells after its canvas appears
+        settle(page)  # the table paints its cells after its canvas appears
         page.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
 
         cypher = page.get_by_label("Cypher (read-only)")

@@ -21,6 +21,7 @@ from test_browser import (  # noqa: F401 (page_of: a fixture)
     heading,
     page_of,
     serve,
+    settle,
 )
 
 from graph.core.dates import words
@@ -155,7 +156,7 @@ def test_the_details_open_in_sections_beside_the_graph_and_keep_it_in_view(reade
         page.get_by_role("tab", name="Details").click()
         page.mouse.move(5, 5)  # no tooltip over the picture
         panel.evaluate("box => box.scrollTop = 0")
-        page.wait_for_timeout(300)
+        settle(page)
         page.screenshot(path=SCREENSHOTS / "details-sections.png")
         assert PATH.findall(page.locator("body").inner_text()) == []
 
@@ -185,7 +186,7 @@ def test_the_compare_list_names_each_body_as_it_was_and_dates_each_end(reader):
         page.goto(f"{url}/?mode=diff&date=2022-08-01&from=2013-06-01")
         changes.get_by_text("Relationships that ended").wait_for()
         page.locator(".org-graph[data-nodes] canvas").wait_for()
-        page.wait_for_timeout(500)  # let vis-network finish its first fit
+        settle(page)
         changes.get_by_text("Relationships that ended").scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / "compare-list.png")
         click_node(page, "mk-hospital")  # a click brings the details tab to the front

@@ -73,7 +73,10 @@ def test_offline_page_draws_with_the_network_blocked(browser, tmp_path):
     watch = Watch(browser, path)
     try:
         watch.page.locator("#graph canvas").wait_for()
-        watch.page.wait_for_timeout(300)
+        watch.page.wait_for_function(  # vis-network has drawn into the canvas
+            "() => { const c = document.querySelector('#graph canvas');"
+            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n > 1000; }")
         assert painted_pixels(watch.page) > 1000
         # the routes are painted too: the merger arrives as two arrows into the merged CCG
         routes = watch.page.evaluate("window.snapshotView.routes.state.routes")
@@ -146,7 +149,8 @@ def test_hostile_names_show_as_text_and_fire_no_dialog(browser, tmp_path):
         assert tooltips[1].startswith("<img src=x onerror=alert(1)>")
         assert page.evaluate("document.querySelectorAll('img, svg, b, a[href]').length") == 0
         assert page.evaluate("document.scripts.length") == 3
-        page.wait_for_timeout(300)
+        page.evaluate("() => new Promise(done => requestAnimationFrame("  # two frames painted:
+                      "() => requestAnimationFrame(() => done(true))))")  # a script would have run
         assert watch.dialogs == []
         assert watch.blocked == [] and watch.errors == []
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import imageio.v3 as iio
 from conftest import needs_chromium
-from test_browser import SCREENSHOTS, in_view, page_of, serve  # noqa: F401 (a fixture)
+from test_browser import SCREENSHOTS, in_view, page_of, serve, until  # noqa: F401 (a fixture)
 
 from graph import build_graph
 from graph.drawing.scene import scene
@@ -35,12 +35,8 @@ def highlighted(graph, source: str) -> list[str]:
 def wait_for_highlight(page, expected: list[str]) -> None:
     """Until the component says it drew these boxes and lines highlighted (it sits in a
     shadow root, which locators reach)."""
-    for _ in range(150):
-        drawn = (page.locator(".org-graph").get_attribute("data-highlighted") or "").split()
-        if sorted(drawn) == expected:
-            return
-        page.wait_for_timeout(200)
-    assert sorted(drawn) == expected
+    until(page, lambda: sorted((page.locator(".org-graph").get_attribute("data-highlighted")
+                                or "").split()) == expected)
 
 
 def test_a_chosen_source_is_drawn_highlighted_and_follows_the_picker(page_of):  # noqa: F811

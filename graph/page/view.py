@@ -28,7 +28,7 @@ PAGE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
                    # Streamlit's wide layout keeps 5rem each side: on a laptop that is the
                    # graph's room, and its labels shrink with it
                    ' [data-testid="stMainBlockContainer"]'
-                   " { padding-left: 1.5rem; padding-right: 1.5rem; }")
+                   " { padding-left: 2rem; padding-right: 2rem; }")
 WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the graph
 
 

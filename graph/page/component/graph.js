@@ -112,13 +112,24 @@ export default function (component) {
       }
       return null;
     },
-    routePoint: (id) => {
+    routePoint: (id) => {  // a point of the route where the pointer finds it, not another
       const route = graph.routes.state.routes.find((r) => r.id === id);
-      const [a, b] = route.points.length > 2 ? [route.points[1], route.points[2]]
-        : [route.points[0], route.points[1]];
-      const point = graph.network.canvasToDOM({ x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 });
       const box = canvasBox.getBoundingClientRect();
-      return { x: box.left + point.x, y: box.top + point.y };
+      const inside = (dom) => dom.x >= 0 && dom.y >= 0 && dom.x <= box.width && dom.y <= box.height;
+      let fallback = null;
+      for (const t of [0.5, 0.35, 0.65, 0.2, 0.8]) {
+        for (let i = 1; i < route.points.length; i++) {
+          const [a, b] = [route.points[i - 1], route.points[i]];
+          const dom = graph.network.canvasToDOM({ x: a[0] + (b[0] - a[0]) * t,
+                                                  y: a[1] + (b[1] - a[1]) * t });
+          const at = { x: Math.round(dom.x), y: Math.round(dom.y) };  // where a mouse can be
+          fallback = fallback || { x: box.left + at.x, y: box.top + at.y };
+          if (inside(at) && graph.routes.routeAt(at)?.id === id) {
+            return { x: box.left + at.x, y: box.top + at.y };
+          }
+        }
+      }
+      return fallback;
     },
   };
 }
