@@ -58,6 +58,7 @@ choices = view.organisation_choices(dataset)
 state.open_session(st.session_state, st.query_params.to_dict(), dataset)
 stops = state.reconcile(st.session_state, dataset, choices, dt.date.today())
 stop_labels = {s.key: s.label for s in stops}
+named = view.organisation_choices(dataset, state.chosen_day(st.session_state))  # as that day
 
 # -- header -------------------------------------------------------------------------------
 st.title(md(dataset.area.name))
@@ -75,8 +76,8 @@ with st.sidebar:
     st.multiselect("Relationship types", list(dataset.relationship_types), key="types",
                    format_func=lambda t: dataset.relationship_types[t].label)
     st.subheader("Focus")
-    st.selectbox("Focus on (type a name or ODS code)", ["", *choices], key="focus",
-                 format_func=lambda o: choices.get(o, "Everything"))
+    st.selectbox("Focus on (type a name or ODS code)", ["", *named], key="focus",
+                 format_func=lambda o: named.get(o, "Everything"))
     st.slider("Depth (relationships from the focus)", 1, state.MAX_DEPTH, key="depth",
               disabled=not st.session_state.focus)
 
@@ -169,8 +170,8 @@ with side_column, st.container(key="side-panel"):
             with st.expander(f"Sources ({len(cited.entries)})"):
                 st.markdown("\n\n".join(e.markdown for e in cited.entries))
     with tabs["Details"]:
-        st.selectbox("Details of", ["", *choices], key="selected",
-                     format_func=lambda o: choices.get(o, "Click a node, or pick here"))
+        st.selectbox("Details of", ["", *named], key="selected",
+                     format_func=lambda o: named.get(o, "Click a node, or pick here"))
         if st.session_state.selected:
             info = details.details(graph, st.session_state.selected, shown.day)
             with st.container(height=520, key="details"):

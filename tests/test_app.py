@@ -186,7 +186,7 @@ def test_the_console_answers_a_read_query_as_a_table(app):
         "MATCH (t:Trust) RETURN t.id AS id, t.name AS name ORDER BY id").run()
     next(b for b in app.button if b.label == "Run query").click().run()
     assert not app.exception and not app.error
-    table = app.dataframe[0].value
+    table = app.dataframe[-1].value
     assert table.to_dict("records") == [{"id": "hospital", "name": "Testshire Hospitals Trust"}]
 
 

@@ -133,5 +133,5 @@ def test_the_console_runs_a_query_as_at_a_date(monkeypatch, cache):
     next(b for b in app.button if b.label == "Run query").click().run()
     assert not app.exception and not app.error
     assert "7 rows from the embedded store" in [c.value for c in app.caption]
-    table = app.dataframe[0].value
+    table = app.dataframe[-1].value
     assert len(table) == 7 and "Joe Harrison" in set(table["person"])

@@ -65,7 +65,7 @@ def test_a_saved_query_runs_with_its_parameter_and_its_title_lasts_while_its_tex
     app.text_input(key="param_day").input("2019-01-01").run()
     _run(app)
     assert not app.error
-    assert app.dataframe[0].value.to_dict("records") == [
+    assert app.dataframe[-1].value.to_dict("records") == [
         {"school": "Hill Community School", "run_by": "Schoolshire County Council"}]
     assert "1 row from the embedded store" in _captions(app)
 
@@ -201,7 +201,7 @@ def test_the_page_queries_the_neo4j_its_settings_name_and_says_so(where, neo4j_d
     app.selectbox(key="saved_query").set_value("schools-run-on-a-date").run()
     _run(app)
     assert not app.error
-    assert app.dataframe[0].value.to_dict("records") == [
+    assert app.dataframe[-1].value.to_dict("records") == [
         {"school": "Hill Academy", "run_by": "Oak Academy Trust"}]
     assert "1 row from the neo4j store" in _captions(app)
     assert not (tmp_path / "store").exists(), "the embedded store was never built"

@@ -18,6 +18,7 @@ from graph.page import text as page_text
 from loaders import dataset as dataset_loader
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
 MINI = DATA / "mini.yaml"
 HOSTILE = DATA / "page_hostile.yaml"
 MINI_DATASET = dataset_loader.load(MINI)
@@ -411,6 +412,35 @@ def test_the_pickers_list_former_names_so_typing_one_finds_the_organisation(data
         "Testshire Hospitals Trust (formerly Testshire General Hospital Trust)")
 
 
+def test_the_pickers_name_an_organisation_as_on_the_slider_day_with_its_other_names(dataset):
+    before, after = dt.date(2014, 6, 1), dt.date(2016, 6, 1)  # renamed in April 2015
+    assert view.organisation_choices(dataset, before)["hospital"] == (
+        "Testshire General Hospital Trust (later Testshire Hospitals Trust)")
+    assert view.organisation_choices(dataset, after)["hospital"] == (
+        "Testshire Hospitals Trust (formerly Testshire General Hospital Trust)")
+    # sorted by the day's names: the list reads in order on any day
+    for day in (before, after, None):
+        labels = list(view.organisation_choices(dataset, day).values())
+        assert labels == sorted(labels, key=str.lower)
+
+
+def test_the_page_pickers_follow_the_slider_day(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ORGS_DATA", str(ROOT / "data" / "orgs.yaml"))
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.chdir(ROOT)
+    for day, name in (("2014-06-01", "Milton Keynes Hospital NHS Foundation Trust (later "),
+                      ("2023-04-01", "Milton Keynes University Hospital NHS Foundation Trust (")):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        app.query_params.update(date=day)
+        app.run()
+        assert not app.exception
+        for key in ("focus", "selected"):
+            assert any(o.startswith(name) for o in app.selectbox(key=key).options), (day, key)
+
+
 # -- escaping -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
@@ -480,3 +510,16 @@ def test_query_elements_are_drawn_at_their_all_time_places(graph):
     assert places["src-a"][1] > max(y for _, y in layout(graph).values())
     assert [(e["from"], e["to"]) for e in data["edges"]] == [("reg-old", "hospital")]
     assert console.query_graph_data({"nodes": [], "relationships": []}, graph) is None
+
+
+def test_the_details_lineage_names_the_organisation_as_on_the_day():
+    from graph.page import details
+
+    bundled = view.load_graph(ROOT / "data" / "orgs.yaml")
+    for day, name in ((dt.date(2014, 6, 1), "Milton Keynes Hospital NHS Foundation Trust"),
+                      (dt.date(2023, 4, 1),
+                       "Milton Keynes University Hospital NHS Foundation Trust")):
+        info = details.details(bundled, "mk-hospital", day)
+        assert info.name == name
+        assert [line.text for line in info.lineage if line.text.startswith("●")] == [
+            f"● {name} (from 1 April 1992)"]

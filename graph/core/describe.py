@@ -329,9 +329,11 @@ def lineage_text(graph: nx.MultiDiGraph, org_id: str) -> list[str]:
     return lines
 
 
-def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[LineageLine, ...]:
+def lineage_tree(graph: nx.MultiDiGraph, org_id: str,
+                 day: dt.date | None = None) -> tuple[LineageLine, ...]:
     """The family tree of an organisation: predecessors above it (↑), successors below (↓),
-    each step with its relationship, its date, the names as they were then and its sources."""
+    each step with its relationship, its date, the names as they were then and its sources;
+    the organisation itself by its name on ``day`` (without one, its last)."""
     types = temporal.dataset_of(graph).relationship_types
     found = temporal.lineage(graph, org_id)
     org = temporal.organisation(graph, org_id)
@@ -343,7 +345,8 @@ def lineage_tree(graph: nx.MultiDiGraph, org_id: str) -> tuple[LineageLine, ...]
         return LineageLine(text, s.sources)
 
     lines = [line(s, True) for s in sorted(found.predecessors, key=lambda s: -s.depth)]
-    lines.append(LineageLine(f"● {org.name} ({span(org.valid_from, org.valid_to, 'open')})",
+    name = org.name_at(day) if day is not None else org.name
+    lines.append(LineageLine(f"● {name} ({span(org.valid_from, org.valid_to, 'open')})",
                              org.sources))
     lines += [line(s, False) for s in found.successors]
     return tuple(lines)

@@ -97,7 +97,7 @@ def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:
             f"{org.name_period(day).later}.", org.sources))
     relationships = _relationships(graph, org_id, day, citations)
     lineage = tuple(citations.line(step.text, step.sources)
-                    for step in describe.lineage_tree(graph, org_id))
+                    for step in describe.lineage_tree(graph, org_id, day))
     names = tuple(citations.line(text, org.sources) for text in name_history(org))
     return Details(org.id, org.name_at(day) if exists else org.name, kind.label, exists,
                    tuple(summary), safe_url(org.url), org.notes or "", relationships, lineage,

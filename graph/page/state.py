@@ -146,6 +146,11 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
     return state, warnings
 
 
+def chosen_day(values: Mapping[str, Any]) -> dt.date | None:
+    """The date the slider is on (``values`` is ``st.session_state``), None before it is set."""
+    return dt.date.fromisoformat(values["date"]) if values.get("date") else None
+
+
 def state_from_widgets(values: Mapping[str, Any], dataset: Dataset) -> ViewState:
     """The view the page's widgets describe (``values`` is ``st.session_state``): ISO dates,
     "" for no organisation, and every kind (or type) ticked meaning "no filter"."""

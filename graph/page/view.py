@@ -107,16 +107,26 @@ def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def organisation_label(org: Organisation) -> str:
-    """How an organisation is listed in the pickers: its names and ODS code, so typing any of
-    them finds it."""
-    formerly = f" (formerly {', '.join(f.name for f in org.former_names)})" \
-        if org.former_names else ""
+def organisation_label(org: Organisation, day: dt.date | None = None) -> str:
+    """How an organisation is listed in the pickers: its name on ``day`` (without a day, its
+    last), its other names (formerly, later) and ODS code, so typing any of them finds it."""
+    if day is None:
+        formerly = f" (formerly {', '.join(f.name for f in org.former_names)})" \
+            if org.former_names else ""
+        code = f" · {org.ods_code}" if org.ods_code else ""
+        return f"{org.name}{formerly}{code}"
+    here = org.name_period(day)
+    periods = [p for p in org.name_periods if p.name is not None]
+    at = org.name_periods.index(here)
+    earlier = [p.name for p in periods if org.name_periods.index(p) < at and p.name != here.name]
+    later = [p.name for p in periods if org.name_periods.index(p) > at and p.name != here.name]
+    said = [*([f"formerly {', '.join(earlier)}"] if earlier else []),
+            *([f"later {', '.join(later)}"] if later else [])]
     code = f" · {org.ods_code}" if org.ods_code else ""
-    return f"{org.name}{formerly}{code}"
+    return org.name_at(day) + (f" ({'; '.join(said)})" if said else "") + code
 
 
-def organisation_choices(dataset: Dataset) -> dict[str, str]:
-    """Organisation id -> picker label, sorted by name."""
-    return {o.id: organisation_label(o)
-            for o in sorted(dataset.organisations.values(), key=lambda o: o.name.lower())}
+def organisation_choices(dataset: Dataset, day: dt.date | None = None) -> dict[str, str]:
+    """Organisation id -> picker label (names as on ``day``, if given), sorted by label."""
+    labels = {o.id: organisation_label(o, day) for o in dataset.organisations.values()}
+    return dict(sorted(labels.items(), key=lambda item: (item[1].lower(), item[0])))
