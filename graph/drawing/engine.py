@@ -105,12 +105,12 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
     rects = _as_array(boxes)
     routes = _routes(boxes, drawn, height, "polyline")
     for splines in ("true", "ortho"):
-        astray = [w for w in drawn if _through(routes[w.id], w, rects)]
+        astray = [w for w in drawn if _through(routes[w.id], rects)]
         if not astray:
             break
         other = _routes(boxes, astray, height, splines)  # only those, round the same boxes
         routes.update({w.id: other[w.id] for w in astray
-                       if w.id in other and not _through(other[w.id], w, rects)})
+                       if w.id in other and not _through(other[w.id], rects)})
     before = dict(routes)
     _spread_ends(routes, drawn, boxes)
     _separate(routes, drawn, rects)
@@ -120,15 +120,14 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
             points[0] = _leave(points[0], points[1], boxes[wire.source])
             points[-1] = _leave(points[-1], points[-2], boxes[wire.target])
             routes[wire.id] = tuple(points)
-        if _through(routes[wire.id], wire, rects) and not _through(before[wire.id], wire, rects):
+        if _through(routes[wire.id], rects) and not _through(before[wire.id], rects):
             routes[wire.id] = before[wire.id]
     label_at: dict[str, tuple[Point, int]] = {}
     taken: list[Rect] = []
     for wire in drawn:
         if wire.label_sizes and len(routes.get(wire.id, ())) >= 2:
             for form, size in enumerate(wire.label_sizes):
-                centre, clear = label_place.place(routes[wire.id], size, list(boxes.values()),
-                                                  taken)
+                centre, clear = label_place.place(routes[wire.id], size, rects, taken)
                 if clear or form == len(wire.label_sizes) - 1:
                     label_at[wire.id] = (centre, form)
                     taken.append(label_place.rect(centre, size))
@@ -221,10 +220,10 @@ def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire], rects
             a = Line(a_id, by_id[a_id].source, by_id[a_id].target, routes[a_id])
             b = Line(b_id, by_id[b_id].source, by_id[b_id].target, routes[b_id])
             for index in shared_segments(a, b):
-                routes[b_id] = _nudged(routes[b_id], index, by_id[b_id], rects)
+                routes[b_id] = _nudged(routes[b_id], index, rects)
 
 
-def _nudged(points: tuple[Point, ...], index: int, wire: Wire, rects) -> tuple[Point, ...]:
+def _nudged(points: tuple[Point, ...], index: int, rects) -> tuple[Point, ...]:
     vertical = abs(points[index][0] - points[index + 1][0]) < 1e-9
     for nudge in NUDGES:
         moved = list(points)
@@ -232,12 +231,12 @@ def _nudged(points: tuple[Point, ...], index: int, wire: Wire, rects) -> tuple[P
             if 0 < k < len(points) - 1:
                 x, y = moved[k]
                 moved[k] = (x + nudge, y) if vertical else (x, y + nudge)
-        if moved != list(points) and not _through(moved, wire, rects):
+        if moved != list(points) and not _through(moved, rects):
             return tuple(moved)
     return points
 
 
-def _through(points: Sequence[Point], wire: Wire, rects) -> bool:
+def _through(points: Sequence[Point], rects) -> bool:
     """Whether the line enters a box (a row of ``rects``, every box of the view) other than its
     ends, or runs inside one of its ends."""
     return bool(_entering(points, rects).any())

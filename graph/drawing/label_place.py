@@ -19,20 +19,21 @@ def rect(centre: Point, size: tuple[float, float]) -> Rect:
             centre[0] + size[0] / 2, centre[1] + size[1] / 2)
 
 
-def place(route: Sequence[Point], size: tuple[float, float], boxes: list[Rect],
+def place(route: Sequence[Point], size: tuple[float, float], boxes: Sequence[Rect],
           taken: list[Rect]) -> tuple[Point, bool]:
     """Where along ``route`` a label of ``size`` covers no box and as little of the labels
     already placed as can be: on the line, or near it; and whether it covers no box. Every
     candidate is measured at once (numpy): a dense view has thousands of them."""
     import numpy as np  # when a label is placed, not when this module is imported
 
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)  # once, not per candidate set
+
     lengths = [0.0]
     for a, b in zip(route, route[1:], strict=False):
         lengths.append(lengths[-1] + ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5)
     # the middles of the gaps between rows of boxes tall enough for the label: a narrow gap
     # has room only at its middle, which a step of half a label's height can miss
-    tops = np.unique([r[1] for r in boxes])
-    bottoms = np.unique([r[3] for r in boxes])
+    tops, bottoms = np.unique(boxes[:, 1]), np.unique(boxes[:, 3])
     nxt = np.searchsorted(tops, bottoms)  # the first top at or below each bottom
     gap_top = tops[np.minimum(nxt, len(tops) - 1)] if len(tops) else bottoms
     bands = ((bottoms + gap_top) / 2)[(nxt < len(tops)) & (gap_top - bottoms >= size[1])]

@@ -24,11 +24,11 @@ from loaders import warm
 
 # The column beside the graph (changes, details, events) sticks below the page's header.
 PAGE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
-                   " { position: sticky; top: 3.75rem; align-self: flex-start; }"
-                   # Streamlit's wide layout keeps 5rem each side: on a laptop that is the
-                   # graph's room, and its labels shrink with it
-                   ' [data-testid="stMainBlockContainer"]'
-                   " { padding-left: 2rem; padding-right: 2rem; }")
+            " { position: sticky; top: 3.75rem; align-self: flex-start; }"
+            # Streamlit's wide layout keeps 5rem each side: on a laptop that is the graph's
+            # room, and its labels shrink with it
+            ' [data-testid="stMainBlockContainer"]'
+            " { padding-left: 2rem; padding-right: 2rem; }")
 WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the graph
 
 
@@ -110,20 +110,16 @@ def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
 def organisation_label(org: Organisation, day: dt.date | None = None) -> str:
     """How an organisation is listed in the pickers: its name on ``day`` (without a day, its
     last), its other names (formerly, later) and ODS code, so typing any of them finds it."""
-    if day is None:
-        formerly = f" (formerly {', '.join(f.name for f in org.former_names)})" \
-            if org.former_names else ""
-        code = f" · {org.ods_code}" if org.ods_code else ""
-        return f"{org.name}{formerly}{code}"
-    here = org.name_period(day)
-    periods = [p for p in org.name_periods if p.name is not None]
-    at = org.name_periods.index(here)
-    earlier = [p.name for p in periods if org.name_periods.index(p) < at and p.name != here.name]
-    later = [p.name for p in periods if org.name_periods.index(p) > at and p.name != here.name]
+    periods = org.name_periods  # a property: computed once here
+    here = periods[-1] if day is None else org.name_period(day)
+    at = periods.index(here)
+    earlier = [p.name for p in periods[:at] if p.name is not None and p.name != here.name]
+    later = [p.name for p in periods[at + 1:] if p.name is not None and p.name != here.name]
     said = [*([f"formerly {', '.join(earlier)}"] if earlier else []),
             *([f"later {', '.join(later)}"] if later else [])]
     code = f" · {org.ods_code}" if org.ods_code else ""
-    return org.name_at(day) + (f" ({'; '.join(said)})" if said else "") + code
+    name = org.name if day is None else org.name_at(day)
+    return name + (f" ({'; '.join(said)})" if said else "") + code
 
 
 def organisation_choices(dataset: Dataset, day: dt.date | None = None) -> dict[str, str]:

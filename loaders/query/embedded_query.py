@@ -11,6 +11,7 @@ from typing import Any
 
 import ladybug
 
+from loaders.query.catalogue import EVERY_ORGANISATION
 from loaders.query.result import Elements, OutOfMemory, QueryError, QueryResult
 from loaders.query.tokens import database_syntax_error
 from loaders.stores.embedded import READER_POOL
@@ -55,8 +56,6 @@ _OUT_OF_MEMORY = ("bad_alloc", "out of memory")
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 _UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
 _MISSING = re.compile(r"Table (\w+) does not exist")
-# LadybugDB's tables have one label each: no Organisation label covers every kind
-EVERY_ORGANISATION = "MATCH (o) WHERE NOT label(o) IN ['Source', 'Event']"
 
 
 def _tables(connection: ladybug.Connection) -> dict[str, list[str]]:
@@ -119,7 +118,8 @@ def unknown_name(name: str, tables: dict[str, list[str]]) -> str:
     if near:
         said += f" (did you mean {' or '.join(near)}?)"
     return (f"cannot run the query: {said}; labels: {', '.join(labels)}; relationship types: "
-            f"{', '.join(types)}; every organisation, whatever its kind: {EVERY_ORGANISATION}")
+            f"{', '.join(types)}; every organisation, whatever its kind: "
+            f"{EVERY_ORGANISATION['embedded']}")
 
 
 def _first_line(text: str) -> str:
