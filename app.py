@@ -116,6 +116,7 @@ if current.mode == "diff":
     current = state.state_from_widgets(st.session_state, dataset)
 
 shown = view.view(graph, current, stops)
+cited = shown.citations  # the view's one numbering of sources, shared by all below
 prefetch.around(graph, shown.state, stops)  # the next steps, drawn while this one is read
 stop = next(s for s in stops if s.day == shown.day)
 # one height at every date (a named stop adds a line), so the graph below never jumps
@@ -126,7 +127,7 @@ with st.container(key="when", height=view.WHEN_HEIGHT, border=False):
     elif st.session_state.dates_swapped:
         st.caption("*Compare from* was later than *Date*, so the two dates were swapped.")
     else:
-        st.caption(" · ".join(line.markdown for line in twin.stop_lines(stop, dataset)))
+        st.caption(" · ".join(line.markdown for line in twin.stop_lines(stop, dataset, cited)))
 
 if playing:
     @st.fragment(run_every=state.PLAY_SECONDS)
@@ -161,19 +162,21 @@ with side_column, st.container(key="side-panel"):
     if found is not None:
         with tabs["Changes"], st.container(height=600, key="changes", border=False):
             st.markdown(f"**{md(found.heading)}**")
-            sections, cited = twin.compare_list(found, dataset)
+            sections, _ = twin.compare_list(found, dataset, cited)
             for section in sections:
                 st.markdown(f"**{md(section.title)}**")
                 st.markdown("\n".join(f"- {line.markdown}" for line in section.lines))
             if not sections:
                 st.text("Nothing changed.")
-            with st.expander(f"Sources ({len(cited.entries)})"):
-                st.markdown("\n\n".join(e.markdown for e in cited.entries))
+            listed = sorted({s for section in sections for line in section.lines
+                             for s in line.sources}, key=lambda s: s.number)
+            with st.expander(f"Sources ({len(listed)})"):
+                st.markdown("\n\n".join(e.markdown for e in listed))
     with tabs["Details"]:
         st.selectbox("Details of", ["", *named], key="selected",
                      format_func=lambda o: named.get(o, "Click a node, or pick here"))
         if st.session_state.selected:
-            info = details.details(graph, st.session_state.selected, shown.day)
+            info = details.details(graph, st.session_state.selected, shown.day, cited)
             with st.container(height=520, key="details"):
                 st.markdown(f"**{md(info.name)}**")
                 with st.expander("Summary", expanded=True):
@@ -201,7 +204,7 @@ with side_column, st.container(key="side-panel"):
                 st.rerun()
 
     with tabs["Sources"]:
-        sources_section.show(dataset, shown.scene, shown.day)
+        sources_section.show(dataset, shown.scene, shown.day, cited)
 
 # -- the accessible twin: what changed, and tables of what is drawn ----------------------
 if found is not None:
@@ -210,16 +213,18 @@ if found is not None:
 else:
     st.subheader("What changed since the previous snapshot")
     st.markdown(md(describe.change_paragraph(graph, stops, shown.day)))
-cited = twin.scene_citations(shown.scene, dataset)
 organisations = pd.DataFrame(twin.organisation_rows(shown.scene, dataset, cited))
 relationships = pd.DataFrame(twin.relationship_rows(shown.scene, dataset, cited))
 st.markdown(f"**Organisations shown ({len(organisations)})**")
 st.dataframe(organisations, hide_index=True, width="stretch", key="organisations_table")
 st.markdown(f"**Relationships shown ({len(relationships)})**")
 st.dataframe(relationships, hide_index=True, width="stretch", key="relationships_table")
-with st.expander(f"Sources behind this view ({len(cited.entries)}), numbered as in the "
-                 f"tables and the graph's tooltips"):
-    st.markdown("\n\n".join(e.markdown for e in cited.entries))
+with st.expander(f"Sources behind this view ({len(cited.view_entries)}), numbered as in the "
+                 f"tables, the graph's tooltips, the details and the downloads"):
+    st.markdown("\n\n".join(e.markdown for e in cited.view_entries))
+    if cited.elsewhere:
+        st.markdown("**Cited beside the graph only**")
+        st.markdown("\n\n".join(e.markdown for e in cited.elsewhere))
 
 # -- downloads of the current view ---------------------------------------------------------
 with st.sidebar:

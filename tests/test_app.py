@@ -37,7 +37,8 @@ def test_moving_the_slider_shows_the_organisations_of_that_date(app):
                                            '.org/a "Article A · Testshire News, March 2014")')
     assert app.query_params["date"] == "2014-03-01"
     app.select_slider(key="date").set_value("2021-04-01").run()
-    assert plain(app.caption[1].value) == "Snapshot: One CCG [1] · Event: The CCGs merge [1]"
+    # Article B is the view's second source (Article A, cited by the ghosts, is its first)
+    assert plain(app.caption[1].value) == "Snapshot: One CCG [2] · Event: The CCGs merge [2]"
 
 
 def test_a_link_opens_its_view_and_the_url_follows_the_widgets(app):
@@ -147,13 +148,66 @@ def test_the_details_panel_shows_history_lineage_and_sources(app):
     app.run()
     panel = [plain(m.value) for m in app.get_by_key("details").markdown]
     assert panel[0] == "**All Testshire CCG**"
-    assert "- commissions → Testshire Hospitals Trust (from 1 April 2021 until 30 June 2022) [1]" \
-        in panel
-    assert "- ↑ North CCG (merged into, on 1 April 2021) [1]" in panel[3].splitlines()
-    assert panel[-1] == "[1] Article B — 2020"
+    assert "- commissions → Testshire Hospitals Trust (from 1 April 2021 until 30 June 2022) [2]" \
+        in panel  # numbered as in the view: Article A is its first source
+    assert "- ↑ North CCG (merged into, on 1 April 2021) [2]" in panel[3].splitlines()
+    assert panel[-1] == "[2] Article B — 2020"
     assert [e.label for e in app.expander] == [
         "Summary", "Relationships on 1 April 2021 (1)", "Lineage (4)", "Names (1)", "Sources (1)",
-        "Sources behind this view (2), numbered as in the tables and the graph's tooltips"]
+        "Sources behind this view (2), numbered as in the tables, the graph's tooltips, the "
+        "details and the downloads"]
+
+
+CITED = re.compile(r' \[\\\[(\d+)\\\]\]\(\S+ "(?:[^"\\]|\\.)*"\)| \\\[(\d+)\\\]')
+
+
+def cited_numbers(markdown_line: str) -> list[int]:
+    """The source numbers a line of the page's Markdown ends with, in their order."""
+    return [int(a or b) for a, b in CITED.findall(markdown_line)]
+
+
+def listed_sources(markdown: str) -> dict[int, str]:
+    """Number -> entry of a list of sources ("[3] Title — Publisher, 2020")."""
+    entries = (plain(entry) for entry in markdown.split("\n\n"))
+    return {int(entry[1:entry.index("]")]): entry for entry in entries}
+
+
+@pytest.mark.parametrize(("day", "org"), [("2014-06-01", "mk-ccg"), ("2021-04-01", "blmk-ccg")])
+def test_the_details_panel_numbers_sources_as_the_view_the_tables_and_the_json_do(
+        app, monkeypatch, day, org):
+    import json
+
+    from graph.export.snapshot import render_snapshot
+    from graph.page.view import load_graph
+
+    monkeypatch.setenv("ORGS_DATA", str(ROOT / "data" / "orgs.yaml"))
+    app.query_params.update(date=day, org=org)
+    app.run()
+    assert not app.exception
+    exported = {s["number"]: s for s in json.loads(render_snapshot(
+        load_graph(ROOT / "data" / "orgs.yaml"), "json", day))["sources"]}
+    view_list = next(e for e in app.expander if e.label.startswith("Sources behind this view"))
+    in_view = listed_sources(view_list.markdown[0].value)
+    assert set(in_view) == set(exported)  # the JSON snapshot's list, number for number
+    assert all(source["title"] in in_view[n] for n, source in exported.items())
+
+    panel = [m.value for m in app.get_by_key("details").markdown]
+    lines = [line for block in panel[1:-1] for line in block.splitlines()]
+    for line in lines:  # (b) each line's numbers ascending
+        assert cited_numbers(line) == sorted(cited_numbers(line)), plain(line)
+    table = app.dataframe[0].value.set_index("id")
+    assert cited_numbers(lines[0]) == [int(n) for n in table.loc[org, "sources"].split(", ")]
+
+    panel_list = listed_sources(panel[-1])  # the panel's Sources section
+    assert {n for line in lines for n in cited_numbers(line)} == set(panel_list)
+    for number, entry in panel_list.items():  # the view's number, or the next free one
+        if number <= len(exported):
+            assert in_view[number] == entry
+    beside = {n: e for n, e in panel_list.items() if n > len(exported)}
+    assert beside  # a later merger in its lineage, not drawn that day: numbered after the view
+    assert min(beside) == len(exported) + 1
+    assert "**Cited beside the graph only**" in [m.value for m in view_list.markdown]
+    assert beside.items() <= listed_sources(view_list.markdown[-1].value).items()
 
 
 def test_play_advances_one_stop_per_tick(app):

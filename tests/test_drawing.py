@@ -370,11 +370,84 @@ def test_nine_in_ten_oversight_commissioning_and_funding_lines_point_down(frame)
     assert figures["down"] >= 0.9 * figures["counted"]
 
 
-def test_crossings_stay_within_2_4_times_graphviz_dot_on_the_same_boxes_and_edges():
+def test_crossings_stay_within_2_15_times_graphviz_dot_on_the_same_boxes_and_edges():
     """dot lays each day out freely, 1,200-1,800 pt wide with no tiers kept; ours keeps the
     tiers and each box's order between days and fits one A4 sheet. The issue's goal is 1.25
     times dot: not met yet (see docs/picture.md); this holds the level reached (the grid
-    before it: 8.5 times)."""
+    before it: 8.5 times; the layers before their columns were untangled: 2.28 times)."""
     figures = picture_figures("bundled", "a4")
     assert figures["dot"] > 1000
-    assert figures["crossings"] <= 2.4 * figures["dot"]
+    assert figures["crossings"] <= 2.15 * figures["dot"]
+
+
+@st.composite
+def rows_and_links(draw):
+    """Rows of units (a box, or a body with the people beside it) spread over a few columns,
+    and links between random boxes."""
+    columns = draw(st.integers(3, 8))
+    rows, names = [], []
+    for r in range(draw(st.integers(2, 5))):
+        widths = draw(st.lists(st.integers(1, 2), min_size=1, max_size=columns))
+        while sum(widths) > columns:
+            widths.pop()
+        units = [[f"r{r}u{k}b{i}" for i in range(w)] for k, w in enumerate(widths)]
+        names += [n for u in units for n in u]
+        rows.append((r, units))
+    pairs = st.tuples(st.sampled_from(names), st.sampled_from(names))
+    return columns, rows, draw(st.lists(pairs, max_size=25))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows_and_links())
+def test_untangling_keeps_each_rows_order_and_never_adds_a_crossing(case):
+    """Measured with ``graph.drawing.quality.crossings`` (not the code under test), on the
+    straight lines between box centres (column, row)."""
+    from types import SimpleNamespace
+
+    from graph.drawing.layers import _assign, _fill, _untangle
+    from graph.drawing.quality import Line, crossings
+
+    columns, rows, pairs = case
+    links = [SimpleNamespace(source=a, target=b) for a, b in pairs]
+    place: dict[str, int] = {}
+    for _, units in rows:
+        widths = [len(u) for u in units]
+        _fill(place, units, _assign(widths, [None] * len(units), columns,
+                                    even=columns - sum(widths)))
+    row_of = {n: r for r, (_, units) in enumerate(rows) for u in units for n in u}
+
+    def straight() -> int:
+        return crossings([Line(str(i), a, b, ((place[a], row_of[a]), (place[b], row_of[b])))
+                          for i, (a, b) in enumerate(pairs) if a != b])
+
+    before = straight()
+    _untangle(rows, place, links, columns)
+    assert straight() <= before
+    for _, units in rows:
+        cells = [place[n] for u in units for n in u]
+        assert cells == sorted(set(cells)) and 0 <= cells[0] and cells[-1] < columns
+        for unit in units:  # a body and its people stay side by side
+            assert [place[n] for n in unit] == list(range(place[unit[0]], place[unit[0]] + len(unit)))
+
+
+def test_untangling_moves_a_box_off_a_crossing():
+    """A long line from the top right to the bottom left, and a short one from a box in the
+    middle row, left of it, to the bottom right: moving that box right of the long line (a
+    free column) uncrosses them."""
+    from types import SimpleNamespace
+
+    from graph.drawing.layers import _untangle
+    from graph.drawing.quality import Line, crossings
+
+    rows = [(0, [["a"]]), (1, [["m"]]), (2, [["c"], ["f"]])]
+    place = {"a": 3, "m": 1, "c": 0, "f": 3}
+    pairs = [("a", "c"), ("m", "f")]
+    row_of = {"a": 0, "m": 1, "c": 2, "f": 2}
+
+    def straight() -> int:
+        return crossings([Line(a + b, a, b, ((place[a], row_of[a]), (place[b], row_of[b])))
+                          for a, b in pairs])
+
+    assert straight() == 1
+    _untangle(rows, place, [SimpleNamespace(source=a, target=b) for a, b in pairs], 4)
+    assert straight() == 0 and place["c"] < place["f"]

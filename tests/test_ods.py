@@ -20,6 +20,7 @@ from loaders import dataset as dataset_loader
 from loaders.ods import build as ods
 from loaders.ods import read as ods_read
 from loaders.ods.read import OrgRow, Release
+from loaders.ods.records import kind_of_code
 from loaders.yaml_write import dump
 
 HERE = Path(__file__).parent
@@ -220,6 +221,37 @@ def test_malformed_rows_exit_2_unless_skipped(tmp_path: Path, capsys: pytest.Cap
             if o.kind == "Trust"] == ["RA1"]
 
 
+def test_dates_in_other_scripts_digits_are_malformed_rows(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    """Issue 25: ODS dates are ASCII digits; '\\d' read '٢٠١٤٠٤٠١' (Arabic-Indic) as 1 April 2014."""
+    ods_dir = tmp_path / "ods"
+    write(ods_dir / "etr-2019_01.csv", [
+        row("RA1", "GOOD TRUST", "Y55", "Q78", "19920401", subtype=""),
+        row("RA2", "ARABIC-INDIC DATE TRUST", "Y55", "Q78", "٢٠١٤٠٤٠١", subtype=""),
+        row("RA3", "ANOTHER TRUST", "Y55", "Q78", "19920401", subtype="")], encoding="utf-8")
+    write(ods_dir / "succ-2021_06.csv", ['"RA1","RA3","R","٢٠٢١٠٤٠١","X"'], encoding="utf-8")
+    write(ods_dir / "successors-2021_06.csv", ["from,to,legal_start", "RA3,RA1,٢٠٢١-٠٤-٠١"],
+          encoding="utf-8")
+    out = tmp_path / "x.yaml"
+    assert run("import-ods", "--ods-dir", str(ods_dir), "--all", "-o", str(out)) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "etr-2019_01.csv:2: malformed open date '٢٠١٤٠٤٠١' for RA2 (ODS dates are YYYYMMDD)",
+        "succ-2021_06.csv:1: malformed succession date '٢٠٢١٠٤٠١' (YYYYMMDD)",
+        "successors-2021_06.csv:2: malformed succession date '٢٠٢١-٠٤-٠١' (YYYY-MM-DD)",
+        "error: 3 malformed rows; fix them or pass --skip-bad-rows"]
+    assert not out.exists()
+    assert run("import-ods", "--ods-dir", str(ods_dir), "--all", "--skip-bad-rows",
+               "-o", str(out)) == 0
+    data = dataset_loader.load(out)
+    assert [o.ods_code for o in data.organisations.values() if o.kind == "Trust"] == ["RA1", "RA3"]
+    assert not [r for r in data.relationships if data.relationship_types[r.type].lineage]
+
+
+def test_only_ascii_digits_make_a_region_or_local_office_code() -> None:
+    assert [kind_of_code(c) for c in ("Y23", "Y٢٣", "Q23", "Q٢٣", "QHG")] == [
+        "Region", None, "LocalOffice", None, "ICB"]
+
+
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path,
                                                capsys: pytest.CaptureFixture) -> None:
     ods_dir = tmp_path / "ods"
@@ -280,7 +312,8 @@ def test_a_move_between_releases_is_dated_by_the_later_release_and_unverified(
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("eccg-2018_11.csv", PartialDate(2018, 11)), ("etr-c2016.csv", PartialDate(2016)),
-    ("succ-20240112.csv", PartialDate(2024, 1, 12)), ("eauth.csv", None)])
+    ("succ-20240112.csv", PartialDate(2024, 1, 12)), ("eauth.csv", None),
+    ("etr-٢٠١٤_٠٣.csv", None), ("etr-٢٠١٤٠٣٠١.csv", None)])  # ASCII digits only (issue 25)
 def test_release_dates_come_from_the_file_name(name: str, expected: PartialDate | None) -> None:
     assert ods_read.release_date(Path("/d") / name, Path("/d"))[0] == expected
 
@@ -295,6 +328,11 @@ def test_only_the_ods_layouts_are_read() -> None:
         "eccg.csv", "etr.csv", "etreat.csv", "eauth-2018_11.csv", "succarc.csv",
         "ods_successors.csv", "at.csv", "etr.zip")] == [
         "eccg", "etr", None, "eauth", "succ", "succ", None, None]
+
+
+def test_a_layout_name_is_the_whole_name_not_one_before_a_final_newline() -> None:
+    assert [ods_read.layout_of(Path(n)) for n in ("eccg\n.csv", "etr-2018\n.csv",
+                                                  "succ\n.csv")] == [None, None, None]
 
 
 # -- the invariant: whatever the releases say, the written file validates ----------------------

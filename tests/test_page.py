@@ -407,6 +407,83 @@ def test_tooltips_give_names_on_the_day_last_days_roles_and_source_numbers(graph
         str(numbers["bedfordindependent-2022-07-01-icb"])]
 
 
+def tooltip_numbers(title: str) -> list[int]:
+    """The source numbers a tooltip gives (after its "Sources" line), in its order."""
+    lines = title.splitlines()
+    if "Sources (listed under the graph):" not in lines:
+        return []
+    cited = " ".join(lines[lines.index("Sources (listed under the graph):") + 1:])
+    return [int(n) for n in cited.split(", ")]
+
+
+@pytest.mark.parametrize(("day", "ccg"), [(dt.date(2014, 6, 1), "mk-ccg"),
+                                         (dt.date(2021, 4, 1), "blmk-ccg")])
+def test_a_source_has_one_number_in_the_tooltips_the_details_and_the_json_snapshot(day, ccg):
+    import json
+
+    from graph.export.snapshot import render_snapshot
+
+    bundled = view.load_graph(ROOT / "data" / "orgs.yaml")
+    shown = view.view(bundled, page_state.ViewState(date=day),
+                      story_stops(bundled.graph["dataset"], today=TODAY))
+    exported = {s["id"]: s["number"]  # what `python -m graph snapshot --format json` lists
+                for s in json.loads(render_snapshot(bundled, "json", day))["sources"]}
+    assert shown.citations.numbers == exported
+    tooltips = {item["id"]: item["title"]
+                for item in (*shown.graph_data["nodes"], *shown.graph_data["edges"])}
+    panels = {n.id: details.details(bundled, n.id, day, shown.citations)
+              for n in shown.scene.nodes}
+    compared = 0
+    for node in shown.scene.nodes:
+        numbers = sorted(exported[s] for s in node.sources)
+        assert tooltip_numbers(tooltips[node.id]) == numbers
+        assert list(panels[node.id].summary[0].numbers) == numbers  # its kind and lifetime
+    for edge in shown.scene.edges:
+        numbers = sorted(exported[s] for s in edge.sources)
+        assert tooltip_numbers(tooltips[edge.id]) == numbers
+        said = [list(r.line.numbers) for r in panels[edge.source].relationships
+                if r.other == edge.target]
+        if said:  # drawn and in force that day (a ghost is drawn, not listed)
+            assert numbers in said
+            compared += 1
+    assert compared > 20
+    # a source only a panel cites (a later merger in a CCG's lineage) is numbered after them
+    listed = {s.id: s.number for s in panels[ccg].sources}
+    assert {i: n for i, n in listed.items() if i in exported} == {
+        i: exported[i] for i in listed if i in exported}
+    assert all(n > len(exported) for i, n in listed.items() if i not in exported)
+    assert len(listed) > len(set(listed) & set(exported)) > 0
+
+
+@pytest.mark.parametrize("day", [dt.date(2014, 6, 1), dt.date(2021, 4, 1)])
+def test_every_cited_line_gives_its_numbers_in_ascending_order(day):
+    bundled = view.load_graph(ROOT / "data" / "orgs.yaml")
+    dataset = bundled.graph["dataset"]
+    shown = view.view(bundled, page_state.ViewState(date=day), story_stops(dataset, today=TODAY))
+    lines = []
+    for node in shown.scene.nodes:
+        info = details.details(bundled, node.id, day, shown.citations)
+        lines += [*info.summary, *(r.line for r in info.relationships), *info.lineage,
+                  *info.names]
+    lines += describe_lines(bundled, dataset, day, shown.citations)
+    assert len(lines) > 200
+    for line in lines:
+        assert list(line.numbers) == sorted(line.numbers), line.text
+    for row in (*twin.organisation_rows(shown.scene, dataset, shown.citations),
+                *twin.relationship_rows(shown.scene, dataset, shown.citations)):
+        numbers = [int(n) for n in row["sources"].split(", ") if n]
+        assert numbers == sorted(numbers), row["id"]
+    for item in (*shown.graph_data["nodes"], *shown.graph_data["edges"]):
+        assert tooltip_numbers(item["title"]) == sorted(tooltip_numbers(item["title"]))
+
+
+def describe_lines(graph, dataset, day, citations) -> list:
+    """The compare list's lines from the story's start to ``day``, in the view's numbering."""
+    sections, _ = twin.compare_list(describe.changes(graph, "2013-06-01", day), dataset,
+                                    citations)
+    return [line for section in sections for line in section.lines]
+
+
 def test_the_pickers_list_former_names_so_typing_one_finds_the_organisation(dataset):
     assert view.organisation_choices(dataset)["hospital"] == (
         "Testshire Hospitals Trust (formerly Testshire General Hospital Trust)")

@@ -63,3 +63,32 @@ def test_a_focused_view_that_fits_is_offered_where_the_whole_area_is_not(tmp_pat
     shown = view.view(graph, focused, stops)
     assert view.sheet_problem(graph, shown, focused) is None
     assert _rendered(graph, shown, focused) is None
+
+
+def test_no_text_on_a_sheet_runs_off_its_edge_at_any_named_stop():
+    """Measured by matplotlib's renderer on the drawn figure (every text's extent, with its
+    real font), not by our text measure: the footer's note where the sources are listed
+    wraps instead of running past the right margin (it did at 11 of the 15 named stops)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from graph.export import image
+    from graph.export.snapshot import make_request
+
+    graph = view.load_graph(AREAS[0])
+    wrapped = 0
+    for stop in graph.graph["dataset"].snapshots:
+        request = make_request(graph, "svg", stop.date.start)
+        shown = request.scene(graph)
+        text = image.caption(graph, shown, request)
+        with matplotlib.rc_context(image.STYLE):
+            sheet = image.plan(shown, text, image.sheet_drawing(graph, shown, request, text),
+                               request.size, image.type_sources(shown, text))
+            figure = image.draw(sheet)
+            renderer = FigureCanvasAgg(figure).get_renderer()
+            right = figure.get_figwidth() * figure.dpi
+            for item in figure.axes[0].texts:
+                extent = item.get_window_extent(renderer)
+                assert 0 <= extent.x0 and extent.x1 <= right, (stop.date, item.get_text())
+        wrapped += len(sheet.note_lines) > 1
+    assert wrapped  # the long note (sources elsewhere) is met, and wrapped

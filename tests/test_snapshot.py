@@ -533,3 +533,30 @@ def test_a_pdf_whose_sources_fit_the_sheet_is_one_page(mini):
     reader = PdfReader(io.BytesIO(render_snapshot(mini, "pdf", "2021-04-01")))
     assert len(reader.pages) == 1
     assert "Sources: 1. Article A." in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_the_gexf_places_boxes_as_the_drawing_does_without_routing_a_line(monkeypatch):
+    """A GEXF needs only places: the whole history's boxes are placed exactly where the
+    page's drawing puts them, and Graphviz's router (cubic in the boxes: a 1,000-organisation
+    history ran into its 120 s limit) is never asked."""
+    import dataclasses
+
+    from graph.drawing import engine, geometry
+    from graph.drawing.picture import compute_drawing, compute_places
+    from graph.drawing.scene import scene
+
+    graph = build_graph(load(ROOT / "data" / "orgs.yaml"))
+    view = scene(graph, dt.date(2021, 6, 1))
+    everything = dataclasses.replace(view, nodes=tuple(
+        dataclasses.replace(n, state="current") for n in view.nodes))
+    drawn = {n.id: (n.x, n.y, n.width, n.height) for n in compute_drawing(graph, everything).nodes}
+
+    def no_routing(*args, **kwargs):
+        raise AssertionError("the router was asked")
+
+    monkeypatch.setattr(engine, "route", no_routing)
+    monkeypatch.setattr(geometry, "route", no_routing)
+    placed = {n.id: (n.x, n.y, n.width, n.height) for n in compute_places(graph, everything).nodes}
+    assert placed == drawn and len(placed) > 40
+    gexf = render_snapshot(graph, "gexf", "2021-06-01")
+    assert gexf.count(b"<viz:position") >= len(placed)

@@ -174,8 +174,19 @@ def compose(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec],
                    tuple(drawn_nodes), drawn_edges)
 
 
-def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Drawing:
-    """The view in layers (``graph.drawing.layers``), its lines routed by Graphviz."""
+def placed(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Drawing:
+    """The boxes of ``compose`` (no grid) where it puts them, without routing a line: what
+    needs only the places (a GEXF's positions for the whole history) skips Graphviz's router,
+    whose cost grows with about the cube of the boxes."""
+    boxes, drawn_nodes, height = _boxes(frame, nodes, edges)
+    return Drawing(frame.name, frame.unit, frame.width, height, frame.edge_font,
+                   tuple(sorted(drawn_nodes, key=lambda n: (n.y, n.x))), ())
+
+
+def _boxes(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]
+           ) -> tuple[dict[str, tuple[float, float, float, float]], list[DrawnNode], float]:
+    """The boxes in layers (``graph.drawing.layers``): each one's rectangle, as drawn, and
+    the drawing's height."""
     by_id = {n.id: n for n in nodes}
     rows = layered_rows(frame, nodes, edges, keep_gaps=True)
     boxes: dict[str, tuple[float, float, float, float]] = {}
@@ -194,6 +205,12 @@ def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Draw
             boxes[node_id] = (x - box_width / 2, y, x + box_width / 2, y + height)
             drawn_nodes.append(_node(frames[node_id], by_id[node_id], x, y + height / 2, height))
         y += height + frame.row_gap
+    return boxes, drawn_nodes, y
+
+
+def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Drawing:
+    """The view in layers (``_boxes``), its lines routed by Graphviz."""
+    boxes, drawn_nodes, y = _boxes(frame, nodes, edges)
     # a role fits the empty column between a person and their post (see ``layers``); where
     # it finds no place clear of the boxes, a shorter form of it is tried
     room = frame.pitch + frame.column_gap - 1.2 * frame.edge_font

@@ -142,7 +142,78 @@ def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
             starts = _assign([len(u) for u in units], wanted, columns,
                              current=[place[u[0]] for u in units])
             _fill(place, units, starts)
+    _untangle(rows, place, edges, columns)
     return place
+
+
+UNTANGLE_ROUNDS = 8
+
+
+def _untangle(rows: list[tuple[int, list[list[str]]]], place: dict[str, int],
+              edges: Sequence[EdgeSpec], columns: int) -> None:
+    """Each unit moved, within its row and keeping the order, to the free column where the
+    straight lines of its edges cross the fewest others (a few rounds, while any move helps):
+    the barycentre sweeps bring linked boxes near each other but do not count crossings."""
+    import numpy as np
+
+    row_of = {node_id: r for r, (_, units) in enumerate(rows) for u in units for node_id in u}
+    links = [(e.source, e.target) for e in edges
+             if e.source in row_of and e.target in row_of and e.source != e.target]
+    if not links:
+        return
+    touching: dict[str, list[int]] = defaultdict(list)
+    for index, (a, b) in enumerate(links):
+        touching[a].append(index)
+        touching[b].append(index)
+    xs = np.array([[place[a], place[b]] for a, b in links], dtype=float)
+    ys = np.array([[row_of[a], row_of[b]] for a, b in links], dtype=float)
+
+    def put(unit: list[str], start: int) -> None:
+        for offset, node_id in enumerate(unit):
+            place[node_id] = start + offset
+            for index in touching.get(node_id, ()):
+                a, b = links[index]
+                xs[index] = (place[a], place[b])
+
+    for _ in range(UNTANGLE_ROUNDS):
+        moved = False
+        for _, units in rows:
+            for k, unit in enumerate(units):
+                mine = sorted({i for node_id in unit for i in touching.get(node_id, ())})
+                if not mine:
+                    continue
+                low = place[units[k - 1][-1]] + 1 if k else 0
+                high = (place[units[k + 1][0]] if k + 1 < len(units) else columns) - len(unit)
+                start = best = place[unit[0]]
+                fewest = _crossings_of(xs, ys, mine)
+                for column in range(low, high + 1):
+                    if column != start:
+                        put(unit, column)
+                        count = _crossings_of(xs, ys, mine)
+                        if count < fewest:
+                            fewest, best = count, column
+                put(unit, best)
+                moved |= best != start
+        if not moved:
+            return
+
+
+def _crossings_of(xs, ys, mine: list[int]) -> int:
+    """Pairs of straight segments (rows of ``xs``/``ys``: both ends' x and y) that properly
+    cross, among those with at least one segment in ``mine``."""
+    import numpy as np
+
+    ax, ay, bx, by = xs[:, 0], ys[:, 0], xs[:, 1], ys[:, 1]
+    sx, sy, tx, ty = (v[mine][:, None] for v in (ax, ay, bx, by))
+
+    def side(px, py, qx, qy, rx, ry):
+        return np.sign((qx - px) * (ry - py) - (qy - py) * (rx - px))
+
+    crossed = (side(sx, sy, tx, ty, ax, ay) * side(sx, sy, tx, ty, bx, by) < 0) & \
+        (side(ax, ay, bx, by, sx, sy) * side(ax, ay, bx, by, tx, ty) < 0)
+    inside = np.zeros(len(ax), dtype=bool)
+    inside[mine] = True
+    return int(crossed.sum() - crossed[:, inside].sum() // 2)
 
 
 def _fill(place: dict[str, int], units: list[list[str]], starts: list[int]) -> None:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import networkx as nx
 
 from graph.core.temporal import dataset_of
-from graph.drawing.geometry import Drawing, EdgeSpec, NodeSpec, compose
+from graph.drawing.geometry import Drawing, EdgeSpec, NodeSpec, compose, placed
 from graph.drawing.layout import FRAMES
 from graph.drawing.order import nearest_place, order_at
 from graph.drawing.scene import Scene
@@ -65,6 +65,12 @@ def compute_drawing(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen",
     """``drawing`` without the cache (the benchmark's "cold" figure)."""
     nodes, edges = specs(graph, view, notes)
     return compose(FRAMES[frame], nodes, edges)
+
+
+def compute_places(graph: nx.MultiDiGraph, view: Scene, frame: str = "screen") -> Drawing:
+    """The boxes of ``compute_drawing`` where it puts them, with no line routed."""
+    nodes, edges = specs(graph, view)
+    return placed(FRAMES[frame], nodes, edges)
 
 
 def specs(graph: nx.MultiDiGraph, view: Scene,

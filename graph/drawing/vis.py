@@ -60,13 +60,16 @@ def edge_tooltip(edge: SceneEdge, type_label: str, numbers: Mapping[str, int] = 
     return "\n".join(lines + _sources_line(edge.sources, numbers))
 
 
-def vis_data(scene: Scene, drawn: Drawing) -> dict[str, Any]:
+def vis_data(scene: Scene, drawn: Drawing,
+             numbers: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The boxes for ``new vis.Network(container, data, options)``, each exactly where and as
     big as ``drawn`` says, and the routed edges for ``routes.js`` to paint (vis-network only
-    draws straight or curved lines between centres, so it gets no edges)."""
+    draws straight or curved lines between centres, so it gets no edges). The tooltips number
+    sources by ``numbers`` (the page's one numbering of the view), else as listed under it."""
     kind_labels = {k.id: k.label for k in scene.kinds}
     type_labels = {t.id: t.label for t in scene.types}
-    numbers = {source: n for n, source in enumerate(scene.sources, 1)}  # as listed under it
+    if numbers is None:
+        numbers = {source: n for n, source in enumerate(scene.sources, 1)}
     names = {node.id: node.name for node in scene.nodes}
     return drawing_data(
         drawn, {n.id: node_tooltip(n, kind_labels.get(n.kind, n.kind), numbers)

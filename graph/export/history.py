@@ -22,7 +22,7 @@ import networkx as nx
 
 from graph.core.temporal import dataset_of
 from graph.drawing.order import change_days
-from graph.drawing.picture import compute_drawing
+from graph.drawing.picture import compute_places
 from graph.drawing.scene import Scene, SceneEdge, SceneNode
 from graph.export.attributes import NO_GROUPING
 from graph.export.request import SnapshotRequest
@@ -137,5 +137,5 @@ def _place(graph: nx.MultiDiGraph, view: Scene, nodes: dict[str, Drawn],
     everything = dataclasses.replace(
         view, nodes=tuple(dataclasses.replace(d.first, state="current") for d in nodes.values()),
         edges=tuple(dataclasses.replace(d.first, state="current") for d in edges.values()))
-    for box in compute_drawing(graph, everything, "screen").nodes:
+    for box in compute_places(graph, everything, "screen").nodes:
         nodes[box.id].place = (box.x, box.y)

@@ -26,7 +26,7 @@ from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
 from graph.core.colours import safe_colour
 from graph.drawing.geometry import STATE_BORDERS, Drawing, tint
 from graph.drawing.scene import GHOST_LABEL, Scene
-from graph.drawing.text import LINE_HEIGHT, shorten, width
+from graph.drawing.text import LINE_HEIGHT, shorten, width, wrap
 from graph.export.request import (
     SIZES,
     Caption,
@@ -127,6 +127,7 @@ class Plan:
     area_h: float
     scale: float
     sources_note: str = "Numbers in brackets and in the legend are the sources below."
+    note_lines: tuple[str, ...] = ()  # the data version and ``sources_note``, wrapped
 
 
 ELSEWHERE_NOTE = ("Numbers in brackets and in the legend are sources: the {count} of this view "
@@ -154,14 +155,16 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
                    + [drawn.font_size for e in drawn.edges if e.label], default=TEXT_PT)
     for budget in budgets:
         source_lines = _source_lines(text, inner * FLOW_SLACK, budget)
-        footer_h = legend_h + 6 + (len(source_lines) + 1) * TEXT_PT * LINE_HEIGHT
+        note = Plan.sources_note if source_lines else ELSEWHERE_NOTE.format(
+            count=len(text.sources), where=elsewhere)
+        # the data version and the note, wrapped: a sheet never cuts a sentence at its edge
+        note_lines = wrap(f"{text.provenance}. {note}", inner * FLOW_SLACK, TEXT_PT)
+        footer_h = legend_h + 6 + (len(source_lines) + len(note_lines)) * TEXT_PT * LINE_HEIGHT
         area_h = sheet_h - 2 * MARGIN_PT - heading_h - footer_h - 6
         scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
         if smallest * scale >= MIN_PT - 1e-9:
-            note = Plan.sources_note if source_lines else ELSEWHERE_NOTE.format(
-                count=len(text.sources), where=elsewhere)
             return Plan(view, text, drawn, size, heading, legend, legend_lines, source_lines,
-                        footer_h, area_h, scale, note)
+                        footer_h, area_h, scale, note, tuple(note_lines))
     raise SnapshotError(
         f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
         f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
@@ -175,7 +178,7 @@ def draw(sheet_plan: Plan) -> Figure:
     width_mm, height_mm, _ = SIZES[p.size]
     sheet = Sheet(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
     inner = sheet.width - 2 * MARGIN_PT
-    drawn, text, scale, area_h = p.drawn, p.text, p.scale, p.area_h
+    drawn, scale, area_h = p.drawn, p.scale, p.area_h
     heading, legend, legend_lines, source_lines = p.heading, p.legend, p.legend_lines, \
         p.source_lines
     footer_h = p.footer_h
@@ -192,8 +195,9 @@ def draw(sheet_plan: Plan) -> Figure:
         draw_nothing(sheet, y + area_h / 2)
     y = paint_legend(sheet, legend, legend_lines, sheet.height - MARGIN_PT - footer_h)
     y += 6
-    sheet.text(MARGIN_PT, y, f"{text.provenance}. {p.sources_note}", TEXT_PT, color="#333")
-    y += TEXT_PT * LINE_HEIGHT
+    for line in p.note_lines:
+        sheet.text(MARGIN_PT, y, line, TEXT_PT, color="#333")
+        y += TEXT_PT * LINE_HEIGHT
     for line in source_lines:
         sheet.text(MARGIN_PT, y, line, TEXT_PT, color="#222")
         y += TEXT_PT * LINE_HEIGHT

@@ -1,6 +1,12 @@
 """Numbered sources: every line of the page points at its own sources ([1], [2] ...), and one
 list under the lines gives each number's title, publisher, date and link.
 
+A view has one numbering (``Citations``), made once per rerun for the view shown and shared by
+the graph's tooltips, the details panel, the tables and the Sources tab: the view's own sources
+first, numbered as the scene cites them (the order every export's list uses, so a number on the
+page is the number in the SVG, PDF or JSON of the same view), then any other source a line
+cites, the next free number. Within a line the numbers are ascending.
+
 Only what a reader can open is shown: a source's local ``file`` (a path on the server) never is.
 """
 
@@ -63,13 +69,18 @@ class CitedLine:
 
 
 class Citations:
-    """Numbers a dataset's sources in the order they are first cited."""
+    """One numbering of a dataset's sources, in the order they are first cited: ``first`` (a
+    view's sources, in the scene's order) takes 1, 2, ... and every other source cited later
+    takes the next free number; a source keeps its number."""
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, first: Iterable[str] = ()):
         self.dataset = dataset
         self._entries: dict[str, SourceEntry] = {}
+        self.cite(first)
+        self.in_view = len(self._entries)  # numbers 1..in_view are the view's own sources
 
     def cite(self, source_ids: Iterable[str]) -> tuple[SourceEntry, ...]:
+        """The entries of ``source_ids`` (numbering the new ones), in ascending number."""
         found = []
         for source_id in dict.fromkeys(source_ids):
             source = self.dataset.sources.get(source_id)
@@ -80,11 +91,27 @@ class Citations:
                     len(self._entries) + 1, source_id, source.title, source.publisher or "",
                     words(source.published), safe_url(source.url), source.standing)
             found.append(self._entries[source_id])
-        return tuple(found)
+        return tuple(sorted(found, key=lambda entry: entry.number))
 
     def line(self, text: str, source_ids: Iterable[str]) -> CitedLine:
         return CitedLine(text, self.cite(source_ids))
 
     @property
     def entries(self) -> tuple[SourceEntry, ...]:
+        """Every source numbered so far, by number."""
         return tuple(self._entries.values())
+
+    @property
+    def view_entries(self) -> tuple[SourceEntry, ...]:
+        """The view's own sources: the list every export of the view gives."""
+        return self.entries[:self.in_view]
+
+    @property
+    def elsewhere(self) -> tuple[SourceEntry, ...]:
+        """Sources cited beside the view (details, events) that nothing drawn cites."""
+        return self.entries[self.in_view:]
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Source id -> its number, for the graph's tooltips."""
+        return {source_id: entry.number for source_id, entry in self._entries.items()}

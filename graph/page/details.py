@@ -1,6 +1,7 @@
 """The details panel of one organisation, in sections the reader opens: a summary, its
 relationships on the date, its lineage, its names over time and the numbered sources behind
-every line (each line carries its own numbers)."""
+every line (each line carries its own numbers, in the view's numbering when the page passes
+it: see ``graph.page.citations``)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class Details:
     relationships: tuple[RelationshipLine, ...]
     lineage: tuple[CitedLine, ...]
     names: tuple[CitedLine, ...]
-    sources: tuple[SourceEntry, ...]
+    sources: tuple[SourceEntry, ...]  # those its lines cite, by number
     unverified: tuple[str, ...]
 
 
@@ -79,11 +80,13 @@ def _relationships(graph: nx.MultiDiGraph, org_id: str, day: dt.date,
                  for _, _, text, sources, other in found)
 
 
-def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:
-    """Everything the details panel shows about one organisation on ``day``."""
+def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date,
+            citations: Citations | None = None) -> Details:
+    """Everything the details panel shows about one organisation on ``day``, its sources
+    numbered by ``citations`` (the view's numbering; by default a numbering of its own)."""
     dataset = temporal.dataset_of(graph)
     org = temporal.organisation(graph, org_id)
-    citations = Citations(dataset)
+    citations = citations or Citations(dataset)
     exists = temporal.exists(graph, org_id, day)
     kind = dataset.kinds[org.kind]
     summary = [citations.line(f"{kind.label}, {lifetime(org)}", org.sources)]
@@ -99,6 +102,9 @@ def details(graph: nx.MultiDiGraph, org_id: str, day: dt.date) -> Details:
     lineage = tuple(citations.line(step.text, step.sources)
                     for step in describe.lineage_tree(graph, org_id, day))
     names = tuple(citations.line(text, org.sources) for text in name_history(org))
+    cited = {entry.id: entry for line in (*summary, *(r.line for r in relationships),
+                                          *lineage, *names) for entry in line.sources}
     return Details(org.id, org.name_at(day) if exists else org.name, kind.label, exists,
                    tuple(summary), safe_url(org.url), org.notes or "", relationships, lineage,
-                   names, citations.entries, org.unverified)
+                   names, tuple(sorted(cited.values(), key=lambda entry: entry.number)),
+                   org.unverified)

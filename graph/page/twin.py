@@ -3,7 +3,8 @@ graph's accessible twin) and the numbered sources behind them.
 
 The compare list is ``graph.core.describe``'s change record, line for line the text of
 ``python -m graph diff``; the tables give dates as last days ("until 31 March 2021") and number
-their sources in the order the scene cites them, the numbers the graph's tooltips use.
+their sources in the view's one numbering (``graph.page.citations``), the numbers the graph's
+tooltips, the details panel and the exports use.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ class Section:
     lines: tuple[CitedLine, ...]
 
 
-def compare_list(found: Changes, dataset: Dataset) -> tuple[tuple[Section, ...], Citations]:
+def compare_list(found: Changes, dataset: Dataset, citations: Citations | None = None
+                 ) -> tuple[tuple[Section, ...], Citations]:
     """The compare list: each non-empty section of the change record, every line with its own
-    numbered sources (and the numbering, for the list of sources under it)."""
-    citations = Citations(dataset)
+    numbered sources (and the numbering, for the list of sources under it): the view's
+    ``citations`` when given, else a numbering of its own."""
+    citations = citations or Citations(dataset)
     sections = []
     for key, title in SECTIONS.items():
         items = found.section(key)
@@ -40,10 +43,9 @@ def compare_list(found: Changes, dataset: Dataset) -> tuple[tuple[Section, ...],
 
 
 def scene_citations(drawn: Scene, dataset: Dataset) -> Citations:
-    """The sources behind what is drawn, numbered in the scene's order (as the tooltips are)."""
-    citations = Citations(dataset)
-    citations.cite(drawn.sources)
-    return citations
+    """The view's one numbering: the sources behind what is drawn, numbered in the scene's
+    order (as the tooltips and every export of the view number them)."""
+    return Citations(dataset, drawn.sources)
 
 
 def _numbers(citations: Citations, sources: tuple[str, ...]) -> str:
@@ -89,10 +91,11 @@ def relationship_rows(drawn: Scene, dataset: Dataset,
     return rows
 
 
-def stop_lines(stop: Stop, dataset: Dataset) -> tuple[CitedLine, ...]:
+def stop_lines(stop: Stop, dataset: Dataset,
+               citations: Citations | None = None) -> tuple[CitedLine, ...]:
     """What happens on a slider stop: its named snapshot and its events, each with its own
-    numbered sources."""
-    citations = Citations(dataset)
+    numbered sources (in the view's ``citations`` when given)."""
+    citations = citations or Citations(dataset)
     lines = [citations.line(f"Snapshot: {stop.snapshot.title}", stop.snapshot.sources)] \
         if stop.snapshot else []
     lines += [citations.line(f"Event: {event.title}", event.sources) for event in stop.events]

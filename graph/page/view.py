@@ -1,4 +1,6 @@
-"""The view the page draws for a state: the scene, its vis-network data, legend and tables."""
+"""The view the page draws for a state: the scene, its vis-network data, legend and tables, and
+the view's one numbering of sources (``graph.page.citations``) that every part of the page
+shares."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ import networkx as nx
 from graph.core.colours import safe_colour
 from graph.core.model import Dataset, Organisation
 from graph.core.stops import Stop
+from graph.core.temporal import dataset_of
 from graph.drawing.order import epochs_of
 from graph.drawing.picture import drawing
 from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, highlight, vis_data
 from graph.export import image
 from graph.export.request import SnapshotError, make_request
+from graph.page.citations import Citations
 from graph.page.evidence import supported
 from graph.page.state import ViewState, default_day, default_diff_from
 from loaders import warm
@@ -55,12 +59,15 @@ def file_identity(path: str | Path) -> tuple[str, int, int]:
 
 @dataclass(frozen=True)
 class PageView:
-    """What the page shows for one state: the scene and its vis-network data."""
+    """What the page shows for one state: the scene, its vis-network data and the view's one
+    numbering of sources, which the tooltips, details panel, tables and Sources tab share (a
+    line beside the graph citing a source not drawn numbers it here, next after the view's)."""
 
     state: ViewState
     day: dt.date
     scene: Scene
     graph_data: dict[str, Any] = field(repr=False)
+    citations: Citations = field(repr=False, compare=False)
 
 
 def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> PageView:
@@ -73,15 +80,16 @@ def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> P
                   kinds=set(state.kinds) if state.kinds is not None else None,
                   types=set(state.types) if state.types is not None else None,
                   diff_from=diff_from)
+    citations = Citations(dataset_of(graph), drawn.sources)
     # the page's geometry: every box in its all-time cell, the same canvas at every date
-    data = vis_data(drawn, drawing(graph, drawn, "screen"))
+    data = vis_data(drawn, drawing(graph, drawn, "screen"), citations.numbers)
     data.update(options=OPTIONS, legend=legend(drawn), selected=state.selected,
                 # a new "frame" (different focus or filters) is fitted to the screen again
                 frame="|".join([str(state.focus), str(state.depth), str(sorted(state.kinds or [])),
                                 str(sorted(state.types or [])), drawn.content_hash]))
     if state.source:  # what the chosen source supports stands out, the rest fades
         data = highlight(data, *supported(drawn, state.source))
-    return PageView(replace(state, date=day, diff_from=diff_from), day, drawn, data)
+    return PageView(replace(state, date=day, diff_from=diff_from), day, drawn, data, citations)
 
 
 def sheet_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> str | None:

@@ -20,11 +20,13 @@ from graph.core.dates import PartialDate
 
 ORGANISATION_LAYOUTS = ("eccg", "etr", "eauth")
 SUCCESSIONS = "succ"
+# \Z, not '$' (which allows a final newline), and [0-9], not '\d' (which takes any script's
+# digits: '٢٠١٤' is no year here).
 _LAYOUT_NAMES = [
-    (re.compile(r"^eccg(?:[-_.].*)?$"), "eccg"),
-    (re.compile(r"^etr(?:[-_.].*)?$"), "etr"),  # not "etreat" (treatment centres)
-    (re.compile(r"^eauth(?:[-_.].*)?$"), "eauth"),
-    (re.compile(r"^(?:succ|succarc)(?:[-_.].*)?$|successors"), SUCCESSIONS),
+    (re.compile(r"\Aeccg(?:[-_.].*)?\Z"), "eccg"),
+    (re.compile(r"\Aetr(?:[-_.].*)?\Z"), "etr"),  # not "etreat" (treatment centres)
+    (re.compile(r"\Aeauth(?:[-_.].*)?\Z"), "eauth"),
+    (re.compile(r"\A(?:succ|succarc)(?:[-_.].*)?\Z|successors"), SUCCESSIONS),
 ]
 _CODE = re.compile(r"\A[A-Z0-9]{1,12}\Z")
 _MIN_FIELDS = 12  # code .. close date; the standard layout has 27, spreadsheet re-saves fewer
@@ -110,8 +112,8 @@ def release_date(path: Path, root: Path) -> tuple[PartialDate | None, str]:
 
 
 def _date_in_name(text: str) -> PartialDate | None:
-    patterns = (r"(?<!\d)(\d{4})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", r"(?<!\d)(\d{4})[-_](\d{2})(?!\d)",
-                r"(?<!\d)(\d{4})(?!\d)")
+    patterns = (r"(?<![0-9])([0-9]{4})[-_]?([0-9]{2})[-_]?([0-9]{2})(?![0-9])",
+                r"(?<![0-9])([0-9]{4})[-_]([0-9]{2})(?![0-9])", r"(?<![0-9])([0-9]{4})(?![0-9])")
     for pattern in patterns:
         for match in re.finditer(pattern, text):
             year, *rest = (int(g) for g in match.groups())
@@ -242,7 +244,7 @@ def _successions(records: list, name: str) -> tuple[list[Succession], list[RowPr
 
 
 def _ods_date(text: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{8}", text):
+    if not re.fullmatch(r"[0-9]{8}", text):
         return None
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -251,8 +253,10 @@ def _ods_date(text: str) -> dt.date | None:
 
 
 def _iso_date(text: str) -> dt.date | None:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
     try:
-        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
 

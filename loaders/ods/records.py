@@ -37,12 +37,13 @@ LAYOUT_TITLES = {"eccg": "CCGs and commissioning hubs", "etr": "NHS trusts",
 
 
 def kind_of_code(code: str) -> str | None:
-    """The kind an ODS code's shape tells, for codes with no row of their own."""
+    """The kind an ODS code's shape tells, for codes with no row of their own (ASCII digits
+    only: '\\d' would take 'Y٢٣' for a region)."""
     if re.fullmatch(r"[A-K]", code):
         return "GovernmentOfficeRegion"
-    if re.fullmatch(r"Y\d\d", code):
+    if re.fullmatch(r"Y[0-9]{2}", code):
         return "Region"
-    if re.fullmatch(r"Q\d\d", code):
+    if re.fullmatch(r"Q[0-9]{2}", code):
         return "LocalOffice"
     if re.fullmatch(r"Q[A-Z0-9]{2}", code):  # Q + letters: STP / ICS / ICB codes
         return "ICB"

@@ -53,7 +53,7 @@ def run_on(database: ladybug.Database, cypher: str, params: dict[str, Any], *,
 # bad_alloc); a full buffer pool (where large strings and intermediate results live) says
 # "Unable to allocate memory! The buffer pool is full".
 _OUT_OF_MEMORY = ("bad_alloc", "out of memory")
-_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
+_POSITION = re.compile(r"\(line: ([0-9]+), offset: ([0-9]+)\)")
 _UNEXPECTED = re.compile(r"(?:extraneous|mismatched) input '(.*?)' expecting")
 _MISSING = re.compile(r"Table (\w+) does not exist")
 

@@ -330,8 +330,8 @@ def _neo4j_message(exc: Exception, settings: Neo4jSettings, action: str,
 # A query the server stopped for memory: over db.memory.transaction.max (or .total.max), or
 # its heap ran out in an expression the tracking does not count (the server carries on).
 _MEMORY_CODES = ("MemoryLimit", "MemoryPoolOutOfMemory", "OutOfMemoryError")
-_SERVER_POSITION = re.compile(r"Invalid input '(.*?)':.*?\(line (\d+), column (\d+) "
-                              r"\(offset: \d+\)\)", re.DOTALL)
+_SERVER_POSITION = re.compile(r"Invalid input '(.*?)':.*?\(line ([0-9]+), column ([0-9]+) "
+                              r"\(offset: [0-9]+\)\)", re.DOTALL)
 
 
 def _position(text: str) -> tuple[str, int, int, str | None]:
