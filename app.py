@@ -113,6 +113,11 @@ if current.mode == "diff":
                                 state.default_diff_from(stops, current.date).isoformat())
     st.select_slider("Compare from", options=list(stop_labels), format_func=stop_labels.get,
                      key="diff_from")
+    from_key = timebar(year_ticks(stops), slider="diff_from", keys=("date", "diff_from"),
+                       key="timebar_from")
+    if from_key:
+        state.go_a_year(st.session_state, stops, *from_key)
+        st.rerun()
     current = state.state_from_widgets(st.session_state, dataset)
 
 shown = view.view(graph, current, stops)

@@ -98,7 +98,9 @@ def page_of(browser):
         page.locator(".org-graph[data-nodes]").wait_for(timeout=90_000)  # a busy machine
         page.locator(".org-graph canvas").wait_for()
         if page.locator(".st-key-date").count():  # the year ticks add a row under the slider
-            page.locator(".timebar[data-ticks]").wait_for()
+            # every time bar (the date's, and Compare from's when comparing) has its ticks
+            bars = 2 if page.locator(".st-key-diff_from").count() else 1
+            page.locator(".timebar[data-ticks]").nth(bars - 1).wait_for()
         settle(page)  # what a test measures first is the page as it will stay
         pages.append(page)
         return page

@@ -9,6 +9,7 @@ Saves ``docs/screenshots/slider.png``, ``details-sections.png`` and ``compare-li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def test_the_slider_reaches_the_2021_merger_in_six_key_presses(reader):
     with serve(BUNDLED) as url:
         page = reader(url)
         assert heading(page) == "1 October 2025"  # the latest named snapshot
-        page.locator(".timebar[data-ticks]").wait_for()  # PageUp/PageDown are its keys
+        page.locator(".st-key-timebar .timebar[data-ticks]").wait_for()  # its keys: PageUp/Down
         wait_until_idle(page)
         page.locator(".st-key-date input[type=range]").focus()
         # a year back each PageDown (to the nearest stop at least a year earlier), then a stop
@@ -78,17 +79,20 @@ def test_the_slider_reaches_the_2021_merger_in_six_key_presses(reader):
             in when
 
         # a year tick for every new year from 2012 to 2026, in order along the track
-        page.locator(".timebar[data-ticks]").wait_for()
-        ticks = page.locator(".timebar .tick").evaluate_all(
+        page.locator(".st-key-timebar .timebar[data-ticks]").wait_for()
+        ticks = page.locator(".st-key-timebar .timebar .tick").evaluate_all(
             "ticks => ticks.map(t => t.getBoundingClientRect().left)")
         assert len(ticks) == 15 and ticks == sorted(ticks)
         track = page.locator(".st-key-date [role=group] > div").bounding_box()
         assert track["x"] <= ticks[0] and ticks[-1] <= track["x"] + track["width"]
-        labels = page.locator(".timebar .year").evaluate_all(
+        labels = page.locator(".st-key-timebar .timebar .year").evaluate_all(
             "labels => labels.map(l => [l.textContent, l.getBoundingClientRect()])")
-        assert labels[0][0] == "2012"
-        for (_, left), (_, right) in zip(labels, labels[1:], strict=False):
-            assert left["right"] <= right["left"]  # no label covers another
+        # every year is labelled (on a second row where two years lie close: 2019 and 2020
+        # are about 20 px apart), and no label covers another
+        assert [text for text, _ in labels] == [str(y) for y in range(2012, 2027)]
+        for (_, a), (_, b) in itertools.combinations(labels, 2):
+            assert a["right"] <= b["left"] or b["right"] <= a["left"] or \
+                a["bottom"] <= b["top"] or b["bottom"] <= a["top"], (a, b)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "slider.png", clip={"x": 300, "y": 180, "width": 1200,
                                                                "height": 280})
@@ -194,3 +198,25 @@ def test_the_compare_list_names_each_body_as_it_was_and_dates_each_end(reader):
             "Milton Keynes University Hospital NHS Foundation Trust", exact=True).first.wait_for()
         assert PATH.findall(page.locator("body").inner_text()) == []
         assert page.outside == []
+
+
+def test_compare_from_has_its_year_ticks_and_moves_a_year_on_page_down(reader):
+    with serve(BUNDLED) as url:
+        page = reader(f"{url}/?mode=diff&date=2022-07-01&from=2021-04-01")
+        from_bar = page.locator(".st-key-timebar_from .timebar[data-ticks]")
+        from_bar.wait_for()
+        assert from_bar.get_attribute("data-ticks") == "15"
+        track = page.locator(".st-key-diff_from [role=group] > div").bounding_box()
+        ticks = from_bar.locator(".tick").evaluate_all(
+            "ticks => ticks.map(t => t.getBoundingClientRect().left)")
+        assert track["x"] <= ticks[0] and ticks[-1] <= track["x"] + track["width"]
+        wait_until_idle(page)
+        slider = page.locator(".st-key-diff_from input[type=range]")
+        slider.focus()
+        page.keyboard.press("PageDown")  # a year back: the nearest stop at least a year earlier
+        page.wait_for_function(
+            "() => new URLSearchParams(location.search).get('from') !== '2021-04-01'")
+        wait_until_idle(page)
+        moved = page.evaluate("new URLSearchParams(location.search).get('from')")
+        assert moved < "2020-04-02" and page.evaluate(
+            "new URLSearchParams(location.search).get('date')") == "2022-07-01"

@@ -33,6 +33,6 @@ def timebar(ticks: list[tuple[int, float]], *, slider: str, keys: tuple[str, ...
     +1 or -1) when PageUp or PageDown was pressed in this run on one of the sliders ``keys``."""
     result = _component()(data={"slider": slider, "keys": list(keys),
                                 "ticks": [[y, at] for y, at in ticks]},
-                          key=key, height=22, on_page_change=lambda: None)
+                          key=key, height=36, on_page_change=lambda: None)
     pressed = result.get("page")
     return (str(pressed[0]), int(pressed[1])) if pressed else None

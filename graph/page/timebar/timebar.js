@@ -13,8 +13,9 @@ function drawTicks(root, ticks, slider) {
   const box = root.getBoundingClientRect();
   const line = track.getBoundingClientRect();
   const left = line.left - box.left;
-  // a tick for every year; a label wherever it does not crowd the one before
-  let labelled = -Infinity;
+  // a tick for every year, and its label on the first of two rows where it crowds no other
+  // label (stops bunch up where much changed, so two years can be a few pixels apart)
+  const rowsEnd = [-Infinity, -Infinity];
   root.replaceChildren();
   for (const [year, at] of ticks) {
     const x = left + at * line.width;
@@ -22,14 +23,19 @@ function drawTicks(root, ticks, slider) {
     tick.className = "tick";
     tick.style.left = `${x}px`;
     root.append(tick);
-    if (x - labelled >= 38) {
-      labelled = x;
-      const label = document.createElement("span");
-      label.className = "year";
-      label.style.left = `${x}px`;
-      label.textContent = String(year);
-      root.append(label);
+    const label = document.createElement("span");
+    label.className = "year";
+    label.style.left = `${x}px`;
+    label.textContent = String(year);
+    root.append(label);
+    const half = label.getBoundingClientRect().width / 2;
+    const row = rowsEnd.findIndex((end) => x - half >= end + 4);
+    if (row < 0) {
+      label.remove();  // the tick stays; the years around it are labelled
+      continue;
     }
+    if (row === 1) label.classList.add("low");
+    rowsEnd[row] = x + half;
   }
   root.dataset.ticks = String(ticks.length);
 }
@@ -37,16 +43,20 @@ function drawTicks(root, ticks, slider) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".timebar");
-  // One listener for the page's life, sending through the latest mount's trigger.
-  window.__orgTimebar = { send: setTriggerValue, sliders: data.keys };
+  // One listener for the page's life. A key pressed on a slider is sent through the trigger
+  // of the time bar under that slider (the date's, or Compare from's), else the date's.
+  const bars = (window.__orgTimebar ||= { sends: {}, sliders: [] });
+  bars.sends[data.slider] = setTriggerValue;
+  bars.sliders = [...new Set([...bars.sliders, ...data.keys])];
   if (!window.__orgTimebarKeys) {
     window.__orgTimebarKeys = true;
     window.addEventListener("keydown", (event) => {
       if (event.key !== "PageUp" && event.key !== "PageDown") return;
-      const { send, sliders } = window.__orgTimebar;
+      const { sends, sliders } = window.__orgTimebar;
       if (!(event.target instanceof Element)) return;
       const slider = sliders.find((key) => event.target.closest(`.st-key-${key}`));
       if (!slider) return;
+      const send = sends[slider] || sends.date || Object.values(sends)[0];
       event.preventDefault();
       event.stopImmediatePropagation();
       send("page", [slider, event.key === "PageUp" ? 1 : -1]);
