@@ -220,3 +220,24 @@ def test_compare_from_has_its_year_ticks_and_moves_a_year_on_page_down(reader):
         moved = page.evaluate("new URLSearchParams(location.search).get('from')")
         assert moved < "2020-04-02" and page.evaluate(
             "new URLSearchParams(location.search).get('date')") == "2022-07-01"
+
+
+def test_the_first_tab_offers_a_skip_to_the_slider_and_its_thumb_shows_a_strong_ring(reader):
+    """Tab from the top of the page: the first stop is a link past the sidebar (25 presses
+    without it); Enter puts the focus on the date slider, whose thumb gets a 3 px ring."""
+    with serve(BUNDLED) as url:
+        page = reader(url)
+        wait_until_idle(page)
+        page.locator("body").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to the date slider"
+        link = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
+                             " return [r.left, r.width]; })()")
+        assert link[0] >= 0 and link[1] > 50  # on screen while it has the focus
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.type === 'range'")
+        assert page.evaluate("!!document.activeElement.closest('.st-key-date')")
+        ring = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement.closest('[data-rac]'));"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+        assert ring == ["solid", 3.0]

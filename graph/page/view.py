@@ -32,7 +32,14 @@ PAGE_CSS = ('[data-testid="stColumn"]:has(.st-key-side-panel)'
             # Streamlit's wide layout keeps 5rem each side: on a laptop that is the graph's
             # room, and its labels shrink with it
             ' [data-testid="stMainBlockContainer"]'
-            " { padding-left: 2rem; padding-right: 2rem; }")
+            " { padding-left: 2rem; padding-right: 2rem; }"
+            # a keyboard user sees where they are: a strong ring on a slider's thumb (Streamlit
+            # gives a faint one), and the skip link (``graph/page/timebar``) when it has focus
+            ' [data-testid="stSlider"] [data-rac]:has(> div > input:focus-visible)'
+            " { outline: 3px solid #1a5fb4; outline-offset: 3px; }"
+            " .org-skip { position: fixed; left: -10000px; top: 0.5rem; z-index: 1000001; }"
+            " .org-skip:focus { left: 0.5rem; padding: 0.5rem 1rem; background: #fff;"
+            " color: #1a5fb4; outline: 3px solid #1a5fb4; }")
 WHEN_HEIGHT = 104  # px for the date and the named snapshot's line above the graph
 
 

@@ -40,8 +40,24 @@ function drawTicks(root, ticks, slider) {
   root.dataset.ticks = String(ticks.length);
 }
 
+function skipLink(slider) {
+  // The first thing Tab reaches: straight to the date slider, past the sidebar's controls
+  // (25 Tab presses otherwise). Outside Streamlit's tree, so its reruns never remove it.
+  if (document.querySelector(".org-skip")) return;
+  const link = document.createElement("a");
+  link.className = "org-skip";
+  link.href = "#";
+  link.textContent = "Skip to the date slider";
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    document.querySelector(`.st-key-${slider} input[type=range]`)?.focus();
+  });
+  document.body.prepend(link);
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  if (data.slider === "date") skipLink(data.slider);
   const root = parentElement.querySelector(".timebar");
   // One listener for the page's life. A key pressed on a slider is sent through the trigger
   // of the time bar under that slider (the date's, or Compare from's), else the date's.
