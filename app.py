@@ -76,8 +76,12 @@ with st.sidebar:
     st.multiselect("Relationship types", list(dataset.relationship_types), key="types",
                    format_func=lambda t: dataset.relationship_types[t].label)
     st.subheader("Focus")
+    # Enter takes what was typed (an exact ODS code comes first, not the loose match's pick)
     st.selectbox("Focus on (type a name or ODS code)", ["", *named], key="focus",
-                 format_func=lambda o: named.get(o, "Everything"))
+                 format_func=lambda o: named.get(o, o or "Everything"), accept_new_options=True,
+                 on_change=state.focus_typed, args=(st.session_state, dataset))
+    if st.session_state.get("focus_error"):
+        st.caption(md(f"Focus: {st.session_state.focus_error}"))
     st.slider("Depth (relationships from the focus)", 1, state.MAX_DEPTH, key="depth",
               disabled=not st.session_state.focus)
 

@@ -339,6 +339,22 @@ def test_a_focus_at_national_scale_draws_its_boxes_on_the_first_screens(page_of,
         assert page.evaluate("orgGraph.smallestLabelPx()") >= 11.0
 
 
+def test_typing_an_ods_code_and_enter_focuses_that_organisation(page_of, tmp_path, monkeypatch):
+    """On the national area Streamlit's loose match lists RX2C9 first for "RC9"; Enter takes
+    what was typed, and the exact code wins: Bedfordshire Hospitals."""
+    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
+    data, _ = _national_area(tmp_path)
+    with serve(data) as url:
+        page = page_of(f"{url}/?date=2021-06-01")
+        page.get_by_role("combobox", name="Focus on (type a name or ODS code)").click()
+        page.keyboard.type("RC9")
+        page.get_by_role("option").first.wait_for()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.search.includes('focus=ods-rc9')")
+        settle(page)
+        assert "ods-rc9" in page.evaluate("orgGraph.nodeIds()")
+
+
 def test_nothing_above_the_graph_moves_between_dates(page_of):
     import datetime as dt
 

@@ -600,3 +600,43 @@ def test_the_details_lineage_names_the_organisation_as_on_the_day():
         assert info.name == name
         assert [line.text for line in info.lineage if line.text.startswith("●")] == [
             f"● {name} (from 1 April 1992)"]
+
+
+# -- the focus picker: what was typed -----------------------------------------------------
+
+BUNDLED_DATASET = dataset_loader.load(ROOT / "data" / "orgs.yaml")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("RC9", "bedfordshire-hospitals"), ("rc9", "bedfordshire-hospitals"),  # an ODS code
+    ("mk-hospital", "mk-hospital"),  # an id
+    ("Luton and Dunstable University Hospital NHS Foundation Trust",  # a former name
+     "bedfordshire-hospitals"),
+    ("  milton keynes UNIVERSITY hospital  ", "mk-hospital"),  # part of a name, any case
+])
+def test_typed_focus_means_the_code_id_or_name_typed(typed, meant):
+    assert page_state.focus_from_text(BUNDLED_DATASET, typed, dt.date(2021, 4, 1)) == meant
+
+
+def test_an_exact_ods_code_beats_a_loose_match_listed_first():
+    """Two codes a loose match confuses (Streamlit's filter lists RX2C9 first for "RC9"): the
+    exact code wins whichever comes first by name."""
+    import dataclasses
+
+    orgs = dict(BUNDLED_DATASET.organisations)
+    loose = dataclasses.replace(orgs["mk-hospital"], id="aaa-site", name="AAA site",
+                                ods_code="RX2C9", former_names=())
+    data = dataclasses.replace(BUNDLED_DATASET, organisations={"aaa-site": loose, **orgs})
+    assert page_state.focus_from_text(data, "RC9") == "bedfordshire-hospitals"
+    assert page_state.focus_from_text(data, "C9") == "aaa-site"  # else the first by name
+
+
+def test_typed_focus_that_names_nothing_is_one_line_and_no_focus():
+    session = {"focus": "Nowhere Trust", "date": "2021-04-01"}
+    page_state.focus_typed(session, BUNDLED_DATASET)
+    assert session["focus"] == ""
+    assert session["focus_error"] == ("no organisation has the name or ODS code "
+                                      "'Nowhere Trust' (pick one from the list)")
+    session = {"focus": "rd8", "date": "2021-04-01"}
+    page_state.focus_typed(session, BUNDLED_DATASET)
+    assert (session["focus"], session["focus_error"]) == ("mk-hospital", "")

@@ -289,3 +289,44 @@ def play_tick(session: MutableMapping[str, Any], stops: tuple[Stop, ...], day: d
     else:
         session["goto"] = following.isoformat()
     return True
+
+
+def focus_from_text(dataset: Dataset, text: str, day: dt.date | None = None) -> str | None:
+    """The organisation a reader means by what they typed in the focus picker: an exact id or
+    ODS code first (``RC9`` is Bedfordshire Hospitals, never ``RX2C9``, which a loose match
+    lists first), then an exact name (as on ``day``, then any name it had), then the first
+    organisation, by its name on ``day``, whose name or code contains the text; else None."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    exact = dataset.resolve(text)
+    if exact is not None:
+        return exact
+    wanted = text.casefold()
+    organisations = sorted(dataset.organisations.values(),
+                           key=lambda o: ((o.name_at(day) if day else o.name).casefold(), o.id))
+    for names in ((lambda o: [o.name_at(day) if day else o.name]),
+                  (lambda o: [p.name for p in o.name_periods if p.name])):
+        for org in organisations:
+            if any(name.casefold() == wanted for name in names(org)):
+                return org.id
+    for org in organisations:
+        names = [p.name for p in org.name_periods if p.name]
+        if any(wanted in n.casefold() for n in [*names, org.ods_code or ""]):
+            return org.id
+    return None
+
+
+def focus_typed(session: MutableMapping[str, Any], dataset: Dataset) -> None:
+    """The focus picker's callback: a typed text that is not one of the listed organisations
+    (the picker accepts new text, so Enter takes what was typed, not a loose match) becomes
+    the organisation it names (``focus_from_text``), or a line saying none does."""
+    typed = session.get("focus") or ""
+    session["focus_error"] = ""
+    if not typed or typed in dataset.organisations:
+        return
+    found = focus_from_text(dataset, typed, chosen_day(session))
+    session["focus"] = found or ""
+    if found is None:
+        session["focus_error"] = (f"no organisation has the name or ODS code '{typed}' "
+                                  "(pick one from the list)")
