@@ -76,16 +76,43 @@ def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSp
             for tier, units in rows]
 
 
+WRAP_DP_LIMIT = 200  # units in a layer; beyond, the partition is found by bisection
+
+
 def _wrap(units: list[list[str]], columns: int) -> list[list[list[str]]]:
     """Units split, in order, into as few rows of at most ``columns`` cells as hold them, the
-    widest row as narrow as can be (a linear partition, by dynamic programming)."""
+    widest row as narrow as can be (a linear partition, by dynamic programming; for a layer
+    of thousands, as at national scale, by bisection on the widest row and greedy filling)."""
     widths = [len(u) for u in units]
+    if len(units) > WRAP_DP_LIMIT:
+        return _wrap_greedy(units, widths, columns)
     total = sum(widths)
     for count in range(max(1, -(-total // columns)), len(units) + 1):
         cuts = _partition(widths, count)
         if cuts is not None and max(sum(widths[a:b]) for a, b in cuts) <= columns:
             return [units[a:b] for a, b in cuts]
     return [[unit] for unit in units]
+
+
+def _wrap_greedy(units: list[list[str]], widths: list[int], columns: int
+                 ) -> list[list[list[str]]]:
+    def fill(room: int) -> list[list[list[str]]]:
+        rows: list[list[list[str]]] = []
+        used = room
+        for unit, unit_width in zip(units, widths, strict=True):
+            if used + unit_width > room:
+                rows.append([])
+                used = 0
+            rows[-1].append(unit)
+            used += unit_width
+        return rows
+
+    fewest = len(fill(max(columns, max(widths))))
+    low, high = max(widths), max(columns, max(widths))
+    while low < high:  # the narrowest widest row that still needs no more rows
+        middle = (low + high) // 2
+        low, high = (low, middle) if len(fill(middle)) <= fewest else (middle + 1, high)
+    return fill(low)
 
 
 def _partition(widths: list[int], count: int) -> list[tuple[int, int]] | None:
@@ -147,6 +174,7 @@ def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
 
 
 UNTANGLE_ROUNDS = 8
+UNTANGLE_LIMIT = 3_000  # lines; each move counts crossings against all of them
 
 
 def _untangle(rows: list[tuple[int, list[list[str]]]], place: dict[str, int],
@@ -159,7 +187,7 @@ def _untangle(rows: list[tuple[int, list[list[str]]]], place: dict[str, int],
     row_of = {node_id: r for r, (_, units) in enumerate(rows) for u in units for node_id in u}
     links = [(e.source, e.target) for e in edges
              if e.source in row_of and e.target in row_of and e.source != e.target]
-    if not links:
+    if not links or len(links) > UNTANGLE_LIMIT:  # a view no picture draws: its places only
         return
     touching: dict[str, list[int]] = defaultdict(list)
     for index, (a, b) in enumerate(links):

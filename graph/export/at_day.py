@@ -18,7 +18,7 @@ import networkx as nx
 from graph.core.colours import safe_colour
 from graph.core.temporal import dataset_of, relationship
 from graph.drawing.geometry import DrawnNode
-from graph.drawing.picture import drawing
+from graph.drawing.picture import compute_places
 from graph.drawing.scene import Scene, type_styles
 from graph.export.attributes import NO_GROUPING, flat, org_attributes, rel_attributes
 from graph.export.request import SnapshotRequest
@@ -57,7 +57,9 @@ def day_view(graph: nx.MultiDiGraph, request: SnapshotRequest) -> DayView:
     """What the page draws for ``request``: nodes and edges with flat attributes and places."""
     dataset = dataset_of(graph)
     view = request.scene(graph, max_nodes=NO_GROUPING)
-    boxes = {box.id: box for box in drawing(graph, view, "screen").nodes}
+    # the page's places, without routing a line (a data file holds no routes; at national
+    # scale routing thousands of boxes would never finish)
+    boxes = {box.id: box for box in compute_places(graph, view, "screen").nodes}
     styles = type_styles(graph)
     nodes = []
     for node in view.nodes:

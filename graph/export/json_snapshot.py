@@ -9,6 +9,8 @@ import networkx as nx
 
 from graph.core.serialize import organisation_json, relationship_json
 from graph.core.temporal import dataset_of, relationship
+from graph.drawing.picture import compute_places
+from graph.drawing.scene import MAX_NODES
 from graph.export.attributes import NO_GROUPING, drop_none
 from graph.export.request import SnapshotRequest, caption, sheet_drawing
 
@@ -24,7 +26,10 @@ def snapshot_json(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict[str,
     dataset = dataset_of(graph)
     view = request.scene(graph, max_nodes=NO_GROUPING)
     text = caption(graph, view, request)
-    drawn = sheet_drawing(graph, view, request, text)
+    # the sheet's drawing, routes and all; a view larger than any picture draws (a whole
+    # national area) gets the boxes' places only: routing thousands of boxes never finishes
+    drawn = sheet_drawing(graph, view, request, text) if len(view.nodes) <= MAX_NODES else \
+        compute_places(graph, view, request.size)
     places = {n.id: (n.x, n.y) for n in drawn.nodes}
     nodes = []
     for node in view.nodes:
