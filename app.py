@@ -52,11 +52,10 @@ except OSError as error:
                 f"(set ORGS_DATA to a YAML file, or run python -m graph serve --data FILE)"))
     st.stop()
 dataset = temporal.dataset_of(graph)
-choices = view.organisation_choices(dataset)
 
 # -- the view's state: read from the link once, then kept in the widgets and the URL ---------
 state.open_session(st.session_state, st.query_params.to_dict(), dataset)
-stops = state.reconcile(st.session_state, dataset, choices, dt.date.today())
+stops = state.reconcile(st.session_state, dataset, dataset.organisations, dt.date.today())
 stop_labels = {s.key: s.label for s in stops}
 named = view.organisation_choices(dataset, state.chosen_day(st.session_state))  # as that day
 
@@ -177,8 +176,7 @@ with side_column, st.container(key="side-panel"):
                 st.markdown("\n".join(f"- {line.markdown}" for line in section.lines))
             if not sections:
                 st.text("Nothing changed.")
-            listed = sorted({s for section in sections for line in section.lines
-                             for s in line.sources}, key=lambda s: s.number)
+            listed = twin.sources_of(sections)
             with st.expander(f"Sources ({len(listed)})"):
                 st.markdown("\n\n".join(e.markdown for e in listed))
     with tabs["Details"]:

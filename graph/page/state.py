@@ -303,16 +303,19 @@ def focus_from_text(dataset: Dataset, text: str, day: dt.date | None = None) -> 
     if exact is not None:
         return exact
     wanted = text.casefold()
+
+    def named(org) -> str:
+        return org.name_at(day) if day else org.name
+
     organisations = sorted(dataset.organisations.values(),
-                           key=lambda o: ((o.name_at(day) if day else o.name).casefold(), o.id))
-    for names in ((lambda o: [o.name_at(day) if day else o.name]),
-                  (lambda o: [p.name for p in o.name_periods if p.name])):
-        for org in organisations:
-            if any(name.casefold() == wanted for name in names(org)):
-                return org.id
-    for org in organisations:
-        names = [p.name for p in org.name_periods if p.name]
-        if any(wanted in n.casefold() for n in [*names, org.ods_code or ""]):
+                           key=lambda o: (named(o).casefold(), o.id))
+    every = {o.id: [p.name.casefold() for p in o.name_periods if p.name] for o in organisations}
+    for found in ((o for o in organisations if named(o).casefold() == wanted),
+                  (o for o in organisations if wanted in every[o.id]),
+                  (o for o in organisations
+                   if any(wanted in name for name in [*every[o.id], (o.ods_code or "").casefold()]))):
+        org = next(found, None)
+        if org is not None:
             return org.id
     return None
 

@@ -18,7 +18,7 @@ from graph.core.model import Dataset, effective_span
 from graph.core.stops import Stop
 from graph.drawing.scene import Scene
 from graph.drawing.vis import STATE_LABELS
-from graph.page.citations import Citations, CitedLine
+from graph.page.citations import Citations, CitedLine, SourceEntry
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,12 @@ def compare_list(found: Changes, dataset: Dataset, citations: Citations | None =
             sections.append(Section(f"{title} ({len(items)})",
                                     tuple(citations.line(c.text, c.sources) for c in items)))
     return tuple(sections), citations
+
+
+def sources_of(sections: tuple[Section, ...]) -> list[SourceEntry]:
+    """The sources the compare list's lines cite, by number (listed under it)."""
+    return sorted({entry for section in sections for line in section.lines
+                   for entry in line.sources}, key=lambda entry: entry.number)
 
 
 def scene_citations(drawn: Scene, dataset: Dataset) -> Citations:

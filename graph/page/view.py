@@ -21,6 +21,7 @@ from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, highlight, vis_data
 from graph.export import image
 from graph.export.request import SnapshotError, make_request
+from graph.page import twin
 from graph.page.citations import Citations
 from graph.page.evidence import supported
 from graph.page.state import ViewState, default_day, default_diff_from
@@ -87,7 +88,7 @@ def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> P
                   kinds=set(state.kinds) if state.kinds is not None else None,
                   types=set(state.types) if state.types is not None else None,
                   diff_from=diff_from)
-    citations = Citations(dataset_of(graph), drawn.sources)
+    citations = twin.scene_citations(drawn, dataset_of(graph))
     # the page's geometry: every box in its all-time cell, the same canvas at every date
     data = vis_data(drawn, drawing(graph, drawn, "screen"), citations.numbers)
     data.update(options=OPTIONS, legend=legend(drawn), selected=state.selected,
