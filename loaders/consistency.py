@@ -38,6 +38,7 @@ class Paths:
     # path -> the sources a snapshot or event cites (organisations and relationships are in
     # the dataset itself)
     cited: list[tuple[tuple, str, tuple[str, ...]]] = field(default_factory=list)
+    steps: list[tuple[object, tuple]] = field(default_factory=list)  # (StoryStep, path)
 
 
 def check(c: Checker, dataset: Dataset, paths: Paths) -> None:

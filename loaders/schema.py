@@ -1,4 +1,4 @@
-"""The YAML format, versions 1, 1.1 and 1.2, as one table of records and fields.
+"""The YAML format, versions 1 to 1.3, as one table of records and fields.
 
 The validator (``loaders.dataset``) and the JSON Schema (``python -m graph schema``) are both
 made from this table, so they cannot disagree.
@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.core.colours import HEX_PATTERN, NAMED
 
-FORMAT_VERSIONS = (1, 1.1, 1.2)  # each adds optional keys (each Field says ``since``); older files stay valid
+FORMAT_VERSIONS = (1, 1.1, 1.2, 1.3)  # each adds optional keys (each Field says ``since``); older files stay valid
 FORMAT_VERSION = FORMAT_VERSIONS[-1]
 PRESENCE = ("always", "while_related")
 # A source's standing (format 1.2): what a reader may cite. A mirror copies another's text.
@@ -42,7 +42,7 @@ class Field:
 # A "ref:..." type is text that must name something declared elsewhere in the file.
 RECORDS: dict[str, dict[str, Field]] = {
     "top": {
-        "format": Field("number", True, "format version: 1, 1.1 or 1.2"),
+        "format": Field("number", True, "format version: 1, 1.1, 1.2 or 1.3"),
         "area": Field("record:area", True, "the area this file describes"),
         "sources": Field("list:record:source", False, "every source cited below"),
         "kinds": Field("map:kind:kind", True, "organisation kinds (node labels)"),
@@ -54,6 +54,9 @@ RECORDS: dict[str, dict[str, Field]] = {
         "queries": Field("list:record:saved_query", False,
                          "saved read-only Cypher queries the console offers for this area",
                          since=1.1),
+        "stories": Field("list:record:story", False,
+                         "briefing stories: dated views in order, each with a sourced text "
+                         "(python -m graph brief STORY; the page's Story mode)", since=1.3),
     },
     "area": {
         "name": Field("text", True, "the area's name"),
@@ -135,6 +138,26 @@ RECORDS: dict[str, dict[str, Field]] = {
         "attributes": Field("params", False, "named facts the event states, as text, numbers "
                             "or true/false, e.g. {rating: Good} for an inspection", since=1.2),
     },
+    "story": {
+        "id": Field("id", True, "unique id: python -m graph brief ID"),
+        "title": Field("text", True, "the story's title, on the brief's first page"),
+        "description": Field("text", False, "what the story is about (plain text)"),
+        "steps": Field("list:record:story_step", True, "the views, in the order told"),
+    },
+    "story_step": {
+        "title": Field("text", True, "the step's heading"),
+        "date": Field("date", True, "the view's date (as at)"),
+        "compare_from": Field("date", False, "mark and list what changed since this earlier "
+                              "date (default: the previous step's date; the first step marks "
+                              "nothing)"),
+        "focus": Field("ref:organisation", False, "an organisation id: it and its neighbours "
+                       "only"),
+        "depth": Field("int", False, "relationships from the focus (default 1)"),
+        "kinds": Field("list:ref:kind", False, "the kinds to keep (default: all)"),
+        "types": Field("list:ref:type", False, "the relationship types to keep (default: all)"),
+        "text": Field("text", True, "a short text in Markdown (paragraphs, **bold**, *italic*) "
+                      "citing sources as [@source-id] or [@id-1; @id-2]"),
+    },
     "saved_query": {
         "id": Field("id", True, "unique id: python -m graph query --saved ID"),
         "title": Field("text", True, "what the query asks, as the console lists it"),
@@ -148,15 +171,15 @@ RECORDS: dict[str, dict[str, Field]] = {
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of format versions 1 to 1.2, from ``RECORDS``."""
+    """The JSON Schema (draft 2020-12) of format versions 1 to 1.3, from ``RECORDS``."""
     defs = {name: _record_schema(name) for name in RECORDS if name != "top"}
     schema = _record_schema("top")
     schema["properties"]["format"] = {"enum": list(FORMAT_VERSIONS),
                                       "description": "format version"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "orgs-format-1.2.schema.json",
-        "title": "Organisational-structure graph, YAML format version 1.2 (reads 1 and 1.1 too)",
+        "$id": "orgs-format-1.3.schema.json",
+        "title": "Organisational-structure graph, YAML format version 1.3 (reads 1 to 1.2 too)",
         **schema,
         "$defs": defs,
     }

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph.cli import animate, data, ods, serve, snapshot, sources, store
+from graph.cli import animate, brief, data, ods, serve, snapshot, sources, store
 from graph.cli.common import UsageError
 from loaders.problems import InvalidInput, one_line
 
-COMMAND_GROUPS = (data, serve, store, snapshot, animate, sources, ods)
+COMMAND_GROUPS = (data, serve, store, snapshot, animate, brief, sources, ods)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -222,6 +222,32 @@ class SavedQuery:
 
 
 @dataclass(frozen=True)
+class StoryStep:
+    """One view of a story (format 1.3): a date, what to draw, and a sourced text."""
+
+    title: str
+    date: PartialDate
+    text: str  # Markdown citing sources as [@id] (``graph.core.story``)
+    compare_from: PartialDate | None = None  # None: the previous step's date
+    focus: str | None = None
+    depth: int = 1
+    kinds: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+    sources: tuple[str, ...] = ()  # the ids the text cites, in order of first citation
+
+
+@dataclass(frozen=True)
+class Story:
+    """Dated views told in order, for a briefing (``python -m graph brief``, the page's Story
+    mode)."""
+
+    id: str
+    title: str
+    steps: tuple[StoryStep, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything one YAML file says, checked and cross-referenced."""
 
@@ -234,6 +260,7 @@ class Dataset:
     snapshots: tuple[Snapshot, ...] = ()
     events: tuple[Event, ...] = ()
     queries: tuple[SavedQuery, ...] = ()
+    stories: tuple[Story, ...] = ()
     content_hash: str = ""
     path: str = ""
     format: float = 1

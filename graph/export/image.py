@@ -128,6 +128,15 @@ class Plan:
     scale: float
     sources_note: str = "Numbers in brackets and in the legend are the sources below."
     note_lines: tuple[str, ...] = ()  # the data version and ``sources_note``, wrapped
+    reserve: float = 0.0  # points kept free at the top for a brief's own heading and text
+
+
+Size = str | tuple[float, float, str]  # a key of SIZES, or (width mm, height mm, words)
+
+
+def sheet_size(size: Size) -> tuple[float, float, str]:
+    """(width mm, height mm, words) of a sheet named in ``SIZES`` or given as such a tuple."""
+    return SIZES[size] if isinstance(size, str) else size
 
 
 ELSEWHERE_NOTE = ("Numbers in brackets and in the legend are sources: the {count} of this view "
@@ -136,18 +145,19 @@ ELSEWHERE_WHERE = ("on the second page of its PDF (--format pdf) and in its JSON
                    "snapshots")
 
 
-def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
+def plan(view: Scene, text: Caption, drawn: Drawing, size: Size,
          type_numbers: dict[str, str], budgets: tuple = SOURCE_BUDGETS,
-         elsewhere: str = ELSEWHERE_WHERE) -> Plan:
+         elsewhere: str = ELSEWHERE_WHERE, reserve: float = 0.0) -> Plan:
     """Room for the heading, the legend and the sources (cut shorter when room is short),
-    and the scale of the graph in what is left. Raises ``SnapshotError`` when the view does
-    not fit with its labels at 7 pt or more."""
-    width_mm, height_mm, size_words = SIZES[size]
+    and the scale of the graph in what is left (below ``reserve`` points kept free at the
+    top). Raises ``SnapshotError`` when the view does not fit with its labels at 7 pt or
+    more."""
+    width_mm, height_mm, size_words = sheet_size(size)
     sheet_w, sheet_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
     inner = sheet_w - 2 * MARGIN_PT
     heading = [(text.title, TITLE_PT, "bold")]
     heading += [(line, 8.0, "normal") for line in (text.subtitle, text.note) if line]
-    heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4
+    heading_h = sum(s * LINE_HEIGHT for _, s, _ in heading) + 4 + reserve
     legend = legend_entries(view, text, type_numbers)
     legend_lines = flow([w for w, _ in legend], inner * FLOW_SLACK)
     legend_h = len(legend_lines) * TEXT_PT * LINE_HEIGHT
@@ -164,7 +174,7 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
         scale = min(inner / drawn.width, area_h / drawn.height, MAX_SCALE) if area_h > 0 else 0
         if smallest * scale >= MIN_PT - 1e-9:
             return Plan(view, text, drawn, size, heading, legend, legend_lines, source_lines,
-                        footer_h, area_h, scale, note, tuple(note_lines))
+                        footer_h, area_h, scale, note, tuple(note_lines), reserve)
     raise SnapshotError(
         f"this view is too large for one {size_words} page with text of {MIN_PT:g} pt or "
         f"more ({len(drawn.nodes)} organisations, {len(drawn.edges)} relationships, "
@@ -174,15 +184,20 @@ def plan(view: Scene, text: Caption, drawn: Drawing, size: str,
 
 def draw(sheet_plan: Plan) -> Figure:
     """The sheet: heading, graph, legend and sources."""
+    return paint(sheet_plan).figure
+
+
+def paint(sheet_plan: Plan) -> Sheet:
+    """``draw``, returning the ``Sheet`` (a brief writes its own heading in ``reserve``)."""
     p = sheet_plan
-    width_mm, height_mm, _ = SIZES[p.size]
+    width_mm, height_mm, _ = sheet_size(p.size)
     sheet = Sheet(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
     inner = sheet.width - 2 * MARGIN_PT
     drawn, scale, area_h = p.drawn, p.scale, p.area_h
     heading, legend, legend_lines, source_lines = p.heading, p.legend, p.legend_lines, \
         p.source_lines
     footer_h = p.footer_h
-    y = MARGIN_PT
+    y = MARGIN_PT + p.reserve
     for line, size_pt, weight in heading:
         sheet.text(MARGIN_PT, y, line, size_pt, weight=weight, color="#111" if
                    weight == "bold" else "#333")
@@ -201,7 +216,7 @@ def draw(sheet_plan: Plan) -> Figure:
     for line in source_lines:
         sheet.text(MARGIN_PT, y, line, TEXT_PT, color="#222")
         y += TEXT_PT * LINE_HEIGHT
-    return sheet.figure
+    return sheet
 
 
 def draw_graph(sheet: Sheet, drawn: Drawing, left: float, top: float, scale: float,

@@ -54,15 +54,18 @@ def render(graph: nx.MultiDiGraph, request: SnapshotRequest) -> bytes:
 
 def source_pages(text: Caption, size: str) -> list[Figure]:
     """The sources in full, numbered, one paragraph each, on as many pages as they take."""
+    return text_pages(f"Sources: {text.title}",
+                      [source.text() + (f" {source.url}" if source.url else "")
+                       for source in text.sources], size)
+
+
+def text_pages(heading: str, items: list[str], size: str, point: float = SOURCE_PT) -> list[Figure]:
+    """``items`` as wrapped paragraphs under ``heading``, on as many pages as they take."""
     width_mm, height_mm, _ = SIZES[size]
     width, height = width_mm * PT_PER_MM, height_mm * PT_PER_MM
     room = width - 2 * MARGIN_PT
-    line = SOURCE_PT * LINE_HEIGHT
-    paragraphs = []
-    for source in text.sources:
-        full = source.text() + (f" {source.url}" if source.url else "")
-        lines = wrap(full, room * 0.96, SOURCE_PT)
-        paragraphs.append(lines)
+    line = point * LINE_HEIGHT
+    paragraphs = [wrap(item, room * 0.96, point) for item in items]
     pages: list[Figure] = []
     sheet, y = None, 0.0
     for lines in paragraphs:
@@ -71,11 +74,10 @@ def source_pages(text: Caption, size: str) -> list[Figure]:
             sheet = Sheet(width, height)
             pages.append(sheet.figure)
             y = MARGIN_PT
-            sheet.text(MARGIN_PT, y, f"Sources: {text.title}", TITLE_PT, weight="bold",
-                       color="#111")
+            sheet.text(MARGIN_PT, y, heading, TITLE_PT, weight="bold", color="#111")
             y += TITLE_PT * LINE_HEIGHT + 4
         for part in lines:
-            sheet.text(MARGIN_PT, y, part, SOURCE_PT, color="#222")
+            sheet.text(MARGIN_PT, y, part, point, color="#222")
             y += line
         y += 3
     return pages
