@@ -20,13 +20,14 @@ from graph.core.dates import words
 from graph.core.stops import year_ticks
 from graph.export.snapshot import FORMATS as SNAPSHOT_FORMATS
 from graph.export.snapshot import file_name, render_snapshot
-from graph.page import details, events, prefetch, state, twin, view
+from graph.page import details, events, prefetch, state, story, twin, view
 from graph.page.component import graph_view
 from graph.page.text import link, md
 from graph.page.timebar import timebar
 from graph.page.widgets import console as console_section
 from graph.page.widgets import film as film_section
 from graph.page.widgets import sources as sources_section
+from graph.page.widgets import story as story_section
 from loaders.dataset import default_path
 from loaders.problems import InvalidInput
 
@@ -66,29 +67,38 @@ st.caption(md(f"{data_path.name} Â· {len(dataset.organisations)} organisations Â
 for warning in st.session_state.link_warnings:
     st.warning(md(f"Ignored part of the link: {warning}."))
 
-# -- sidebar: mode, filters, focus --------------------------------------------------------
+# -- sidebar: mode, filters, focus (a story's steps set their own) -------------------------
 with st.sidebar:
-    st.radio("Mode", state.MODES, format_func=state.MODE_LABELS.get, key="mode")
+    st.radio("Mode", state.modes(dataset), format_func=state.MODE_LABELS.get, key="mode")
+    telling = st.session_state.mode == state.STORY
     st.subheader("Filters")
+    if telling:
+        st.caption("Each step of a story has its own focus and filters.")
     st.multiselect("Kinds of organisation", list(dataset.kinds), key="kinds",
-                   format_func=lambda k: dataset.kinds[k].label)
+                   format_func=lambda k: dataset.kinds[k].label, disabled=telling)
     st.multiselect("Relationship types", list(dataset.relationship_types), key="types",
-                   format_func=lambda t: dataset.relationship_types[t].label)
+                   format_func=lambda t: dataset.relationship_types[t].label, disabled=telling)
     st.subheader("Focus")
     # Enter takes what was typed (an exact ODS code comes first, not the loose match's pick)
     st.selectbox("Focus on (type a name or ODS code)", ["", *named], key="focus",
                  format_func=lambda o: named.get(o, o or "Everything"), accept_new_options=True,
-                 on_change=state.focus_typed, args=(st.session_state, dataset))
+                 on_change=state.focus_typed, args=(st.session_state, dataset), disabled=telling)
     if st.session_state.get("focus_error"):
         st.caption(md(f"Focus: {st.session_state.focus_error}"))
     st.slider("Depth (relationships from the focus)", 1, state.MAX_DEPTH, key="depth",
-              disabled=not st.session_state.focus)
+              disabled=telling or not st.session_state.focus)
 
 current = state.state_from_widgets(st.session_state, dataset)
 
 # -- the Cypher console (its own mode) ----------------------------------------------------
 if current.mode == "console":
     console_section.show(graph, dataset, data_path)
+    st.query_params.from_dict(state.to_query_params(current))
+    st.stop()
+
+# -- a story, a step at a time (its own mode; each step is a link) ---------------------------
+if current.mode == state.STORY:
+    story_section.show(graph, dataset, current)
     st.query_params.from_dict(state.to_query_params(current))
     st.stop()
 
@@ -250,6 +260,9 @@ with st.sidebar:
             data=lambda fmt=fmt: render_snapshot(
                 graph, fmt, shown.day, focus=current.focus, depth=current.depth,
                 kinds=current.kinds, types=current.types, diff_from=shown.scene.diff_from))
+    st.download_button("This view as one slide (PowerPoint)", on_click="ignore",
+                       file_name=f"{name}.pptx", mime=story.PPTX_MIME, key="view_slide",
+                       data=lambda: story.view_slide(graph, shown))
     film_section.show(graph, shown.state, stops)
 
 # a click during this run changed the selection after the view was computed

@@ -383,3 +383,44 @@ def test_the_html_brief_walks_the_steps_offline_in_chromium(small, browser, tmp_
 for _mark in needs_chromium:
     test_the_html_brief_walks_the_steps_offline_in_chromium = _mark(
         test_the_html_brief_walks_the_steps_offline_in_chromium)
+
+
+# -- the bundled story -----------------------------------------------------------------------
+
+def test_the_bundled_story_has_8_to_12_sourced_steps_in_date_order(blmk):
+    from graph.core.temporal import dataset_of
+
+    story = next(s for s in dataset_of(blmk).stories if s.id == BLMK_STORY)
+    assert story.title == ("How Bedfordshire, Luton and Milton Keynes' NHS governance changed, "
+                           "2013–2025")
+    assert 8 <= len(story.steps) <= 12
+    days = [s.date.start for s in story.steps]
+    assert days == sorted(days) and days[0].year == 2013 and days[-1].year == 2025
+    assert all(step.sources for step in story.steps)  # every step's text cites a source
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".pptx", ".docx"])
+def test_the_bundled_story_in_each_office_format(blmk, suffix):
+    made = brief_module.render(blmk, BLMK_STORY, suffix, made=MADE)
+    if suffix == ".pdf":
+        check_pdf(made, prepare(blmk, BLMK_STORY, made=MADE))
+    elif suffix == ".pptx":
+        check_pptx(made, prepare(blmk, BLMK_STORY, "pptx", made=MADE, size="slide"))
+    else:
+        check_docx(made, prepare(blmk, BLMK_STORY, "docx", made=MADE))
+
+
+def test_the_readme_links_the_pdf_the_command_makes(tmp_path):
+    """A sync check, and only that: docs/brief/blmk-2013-2025.pdf, linked from the README, is
+    what ``python -m graph brief blmk-2013-2025 -o brief.pdf`` makes on the day it says (run
+    that command with SOURCE_DATE_EPOCH=1796601600 to refresh it). What the PDF holds is
+    proved by ``test_the_bundled_story_in_each_office_format``."""
+    import os
+
+    assert "docs/brief/blmk-2013-2025.pdf" in (ROOT / "README.md").read_text(encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1796601600"}  # 7 December 2026, 00:00 UTC
+    done = cli("brief", BLMK_STORY, "-o", str(tmp_path / "brief.pdf"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"wrote {tmp_path / 'brief.pdf'} (pdf brief, ")
+    assert (tmp_path / "brief.pdf").read_bytes() == \
+        (ROOT / "docs" / "brief" / "blmk-2013-2025.pdf").read_bytes()

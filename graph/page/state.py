@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.core.dates import DateError, PartialDate
 from graph.core.model import Dataset
 from graph.core.stops import Stop, previous_snapshot, story_stops, year_step
 
-MODES = ("explore", "diff", "console")
-MODE_LABELS = {"explore": "Explore", "diff": "Compare two dates", "console": "Cypher console"}
+MODES = ("explore", "diff", "console")  # every data file's; a file with stories adds STORY
+STORY = "story"
+MODE_LABELS = {"explore": "Explore", "diff": "Compare two dates", "console": "Cypher console",
+               STORY: "Story"}
 MAX_DEPTH = 4
+
+
+def modes(dataset: Dataset) -> tuple[str, ...]:
+    """The page's modes for this data file: Story mode only when it has stories."""
+    return (*MODES, STORY) if dataset.stories else MODES
 
 
 def default_day(stops: tuple[Stop, ...]) -> dt.date:
@@ -49,6 +56,8 @@ class ViewState:
     types: frozenset[str] | None = None  # None: every relationship type
     selected: str | None = None
     source: str | None = None  # a source whose claims are highlighted
+    story: str | None = None  # Story mode's story (None: the file's first)
+    step: int | None = None  # and its step, counted from 1 (None: the first)
 
 
 def _one(value: str | list[str] | None) -> str | None:
@@ -79,6 +88,10 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         params["org"] = state.selected
     if state.source:
         params["source"] = state.source
+    if state.story:
+        params["story"] = state.story
+    if state.step is not None:
+        params["step"] = str(state.step)
     return params
 
 
@@ -126,16 +139,40 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
             return None
         return text or None
 
+    def story() -> tuple[str | None, int | None]:
+        """The story and step a link names, checked against the file's stories."""
+        story_id, step_text = _one(params.get("story")), _one(params.get("step"))
+        stories = {s.id: s for s in dataset.stories}
+        if not stories:
+            if story_id or step_text:
+                warnings.append("the link names a story, and this data file has none")
+            return None, None
+        if story_id and story_id not in stories:
+            warnings.append(f"the link's story '{story_id}' is no story id in this data file "
+                            f"(its stories: {', '.join(stories)})")
+            story_id = None
+        if not step_text:
+            return story_id, None
+        count = len(stories[story_id or next(iter(stories))].steps)
+        step = _whole(step_text)
+        if step is None or not 1 <= step <= count:
+            step = min(max(step or 1, 1), count)
+            warnings.append(f"the link's step '{step_text}' is not a whole number from 1 to "
+                            f"{count} (step {step} is shown)")
+        return story_id, step
+
+    offered = modes(dataset)
     mode = _one(params.get("mode")) or "explore"
-    if mode not in MODES:
-        warnings.append(f"the link's mode '{mode}' is not one of {', '.join(MODES)}")
+    if mode == STORY and mode not in offered:
+        warnings.append(f"the link's mode '{mode}' needs a story, and this data file has none")
+        mode = "explore"
+    elif mode not in offered:
+        warnings.append(f"the link's mode '{mode}' is not one of {', '.join(offered)}")
         mode = "explore"
     depth_text = _one(params.get("depth")) or "1"
-    # int() only after a strict check: it takes '²' as a digit to refuse, '٢' as a 2, '1_0' as 10
-    whole = depth_text.isascii() and depth_text.isdigit() and len(depth_text) <= 4
-    depth = int(depth_text) if whole else 1
-    if not whole or not 1 <= depth <= MAX_DEPTH:
-        depth = min(max(depth, 1), MAX_DEPTH)
+    depth = _whole(depth_text)
+    if depth is None or not 1 <= depth <= MAX_DEPTH:
+        depth = min(max(depth or 1, 1), MAX_DEPTH)
         warnings.append(f"the link's depth '{depth_text}' is not a whole number from 1 to "
                         f"{MAX_DEPTH} (depth {depth} is shown)")
     state = ViewState(date=day("date"), mode=mode, diff_from=day("from"),
@@ -143,7 +180,14 @@ def from_query_params(params: Mapping[str, Any], dataset: Dataset) -> tuple[View
                       kinds=names("kinds", dataset.kinds, "kind"),
                       types=names("types", dataset.relationship_types, "relationship type"),
                       selected=organisation("org"), source=source())
-    return state, warnings
+    story_id, step = story()
+    return replace(state, story=story_id, step=step), warnings
+
+
+def _whole(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most four), else None. int() only after
+    this strict check: it takes '²' as a digit to refuse, '٢' as a 2, '1_0' as 10."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
 
 def chosen_day(values: Mapping[str, Any]) -> dt.date | None:
@@ -162,6 +206,9 @@ def state_from_widgets(values: Mapping[str, Any], dataset: Dataset) -> ViewState
         return None if ticked == frozenset(known) else ticked
 
     mode = values.get("mode", "explore")
+    if mode == STORY and values.get("story"):  # a story's link names only its step
+        return ViewState(mode=STORY, story=values["story"],
+                         step=int(values.get("story_step", 1)))
     return ViewState(date=day("date"), mode=mode,
                      diff_from=day("diff_from") if mode == "diff" else None,
                      focus=values.get("focus") or None, depth=int(values.get("depth", 1)),
@@ -192,7 +239,7 @@ def open_session(session: MutableMapping[str, Any], params: Mapping[str, Any],
         link_read=True, link_warnings=warnings, mode=linked.mode,
         extra_days=tuple(d for d in (linked.date, linked.diff_from) if d),
         focus=linked.focus or "", depth=linked.depth, selected=linked.selected or "",
-        source=linked.source or "",
+        source=linked.source or "", story=linked.story or "", story_step=linked.step or 1,
         kinds=sorted(linked.kinds if linked.kinds is not None else dataset.kinds),
         types=sorted(linked.types if linked.types is not None else dataset.relationship_types))
     if linked.source:  # a link to a source opens the list of what rests on it
@@ -216,6 +263,7 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
         session["source"] = ""
     session["kinds"] = [k for k in session["kinds"] if k in dataset.kinds]
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
+    keep_story(session, dataset)
     if "goto" in session:
         session["date"] = session.pop("goto")
     if "goto_from" in session:
@@ -239,6 +287,22 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
         session["extra_days"] = (*session["extra_days"], *missing)
         stops = stops_now()
     return stops
+
+
+def keep_story(session: MutableMapping[str, Any], dataset: Dataset) -> None:
+    """Story mode's story and step as the file now has them: its first story when the chosen
+    one is gone (or none was chosen), a step within its steps, and no Story mode in a file
+    without stories."""
+    stories = {s.id: s for s in dataset.stories}
+    if session.get("mode") == STORY and not stories:
+        session["mode"] = "explore"
+    chosen = session.get("story")
+    if chosen not in stories:
+        session["story"] = next(iter(stories), "")
+        if chosen:  # another story's step means nothing in this one
+            session["story_step"] = 1
+    count = len(stories[session["story"]].steps) if stories else 1
+    session["story_step"] = min(max(int(session.get("story_step", 1)), 1), count)
 
 
 def go_to_typed(session: MutableMapping[str, Any]) -> None:
