@@ -29,6 +29,7 @@ import yaml
 from yaml import _yaml  # PyYAML's C extension (libyaml): CSafeLoader is built on it
 
 from loaders.problems import InvalidInput, Problem
+from loaders.yaml_plain import beyond_plain_data
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_MAX_BYTES = 40 * 1024 * 1024  # ORGS_MAX_BYTES overrides it
@@ -284,25 +285,7 @@ _AMBIGUOUS_TEXT = re.compile(
     r"(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN))" '"')
 _YAML11_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # how JSON writes an int that 1.1 reads alike
 _YAML11_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?")
-_NODE_START = " \t\r\n,[{:"  # where a tag (!), an anchor (&) or an alias (*) may begin
 _YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML 1.1 only
-
-
-def _beyond_plain_data(text: str) -> bool:
-    """True when the text may hold a tag, an anchor, an alias, a directive, a document
-    marker or a complex key (false alarms allowed: "5 *stars" too)."""
-    if text.startswith(("%", "---", "...")) or any(
-            marker in text for marker in ("\n%", "\n---", "\n...")):
-        return True
-    for char in "!&*?":
-        at = text.find(char)
-        while at != -1:
-            # '?' starts a complex key, which the two read differently ({None: ...} or {'': ...})
-            if (at == 0 or text[at - 1] in _NODE_START) and (char == "?" or (
-                    at + 1 < len(text) and not text[at + 1].isspace())):
-                return True
-            at = text.find(char, at + 1)
-    return False
 
 
 class _NotTheSame(Exception):
@@ -343,7 +326,7 @@ def read_fast(raw: bytes) -> Any | None:
     if not text.endswith("\n") and ("|" in text or ">" in text):
         return None  # a block scalar at the very end: rapidyaml adds a line break PyYAML does not
     if "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text) \
-            or any(brk in text for brk in _YAML11_BREAKS) or _beyond_plain_data(text):
+            or any(brk in text for brk in _YAML11_BREAKS) or beyond_plain_data(text):
         return None
     try:
         # rapidyaml accepts text PyYAML refuses (a plain scalar starting with '@' or '`', a ']'

@@ -520,7 +520,7 @@ def test_the_pdf_is_the_sheet_then_every_source_in_full_as_the_picture_numbers_t
     assert "listed in full (publisher, title, date, link) on the next page of this PDF" in first
     rest = " ".join(" ".join(page.extract_text() for page in reader.pages[1:]).split())
     data = json.loads(render_snapshot(graph, "json", "2023-04-01"))
-    assert len(data["sources"]) == 110
+    assert len(data["sources"]) == 112
     for source in data["sources"]:
         assert f"{source['number']}. {' '.join(source['title'].split())}" in rest, source
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph.core.sources import claims, source_impact, withdrawal
+from graph.core.story import CITATION
 from loaders import dataset as dataset_loader
 from loaders import yaml_read
 from loaders.yaml_write import dump
@@ -71,9 +73,17 @@ def _withdraw(source_id: str, folder: Path) -> Path:
         for record in data.get(section) or []:
             if "sources" in record:
                 record["sources"] = [s for s in record["sources"] if s != source_id]
+    for story in data.get("stories") or []:  # a step's text cites in [@id; @id] brackets
+        for step in story["steps"]:
+            step["text"] = CITATION.sub(lambda m: _uncited(m, source_id), step["text"])
     path = folder / f"without-{source_id}.yaml"
     path.write_text(dump(data), encoding="utf-8")
     return path
+
+
+def _uncited(match: re.Match, source_id: str) -> str:
+    kept = [p.strip() for p in match.group(1).split(";") if p.strip().lstrip("@") != source_id]
+    return "[@" + "; @".join(p.lstrip("@") for p in kept) + "]" if kept else ""
 
 
 def _unsourced_by_validation(path: Path) -> set[tuple[str, str]]:
@@ -91,6 +101,10 @@ def _unsourced_by_validation(path: Path) -> set[tuple[str, str]]:
         lines[doc.where(("events", i))[0]] = ("event", f"event-{number}")
     for i, record in enumerate(doc.data["snapshots"]):
         lines[doc.where(("snapshots", i))[0]] = ("snapshot", str(record["date"]))
+    for i, story in enumerate(doc.data.get("stories") or []):
+        for j, _ in enumerate(story["steps"]):
+            where = doc.where(("stories", i, "steps", j, "text"))[0]
+            lines[where] = ("story step", f"{story['id']}/{j + 1}")
     return {lines[p.line] for p in problems if p.warning and "cites no source" in p.message}
 
 

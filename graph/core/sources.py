@@ -1,7 +1,7 @@
 """What rests on each source: the fact-checker's first question.
 
-A claim is a record that cites sources: an organisation, a relationship, an event or a named
-snapshot. ``source_impact`` counts, per source, the claims citing it and those that rest on it
+A claim is a record that cites sources: an organisation, a relationship, an event, a named
+snapshot or a story's step (its text's citations). ``source_impact`` counts, per source, the claims citing it and those that rest on it
 alone; ``withdrawal`` lists every claim citing one source and what would be left with no source
 at all if it were withdrawn (exactly what validation would then warn about).
 
@@ -26,6 +26,7 @@ _FIELDS = {
                      "amount_gbp"),
     "event": ("date", "title", "organisations"),
     "snapshot": ("date", "title"),
+    "story step": ("title", "date", "text"),
 }
 
 
@@ -33,7 +34,7 @@ _FIELDS = {
 class Claim:
     """One record that cites sources, described in words, with the fields it asserts."""
 
-    kind: str  # organisation | relationship | event | snapshot
+    kind: str  # organisation | relationship | event | snapshot | story step
     id: str
     text: str
     fields: tuple[str, ...]  # the fields it states, less those marked unverified
@@ -57,7 +58,8 @@ class Withdrawal:
 
 def claims(dataset: Dataset) -> tuple[Claim, ...]:
     """Every record of the dataset that cites sources. Events are ``event-N`` in date order,
-    as the stores number them; snapshots are named by their date."""
+    as the stores number them; snapshots are named by their date; a story's steps are
+    ``STORY/N`` (N from 1)."""
     found = [_organisation(o) for o in dataset.organisations.values()]
     found += [_relationship(r, dataset) for r in dataset.relationships]
     for number, event in enumerate(dataset.events, start=1):
@@ -68,6 +70,11 @@ def claims(dataset: Dataset) -> tuple[Claim, ...]:
         found.append(Claim("snapshot", snapshot.date.iso(),
                            f"{words(snapshot.date)}: {snapshot.title}", _FIELDS["snapshot"],
                            snapshot.sources))
+    for story in dataset.stories:
+        for number, step in enumerate(story.steps, start=1):
+            found.append(Claim("story step", f"{story.id}/{number}",
+                               f"{story.title}, step {number}: {step.title}",
+                               _FIELDS["story step"], step.sources))
     return tuple(found)
 
 
