@@ -15,6 +15,29 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium tries to reach Google at start-up.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Under pytest-xdist (scripts/test runs the suite on both cores) each worker keeps its caches
+# (the embedded stores, the warm graphs) in a folder of its own: two workers never build one
+# store file at once. A test that sets ORGS_CACHE_DIR itself still does.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and "ORGS_CACHE_DIR" not in os.environ:
+    os.environ["ORGS_CACHE_DIR"] = str(ROOT / ".cache" / f"tests-{_WORKER}")
+
+
+# modules that reach the server without naming its fixture in a test's signature
+_NEO4J_MODULES = {"test_hard_limits.py", "test_neo4j_store.py", "test_same_rows.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Every test of the one Neo4j server (it wipes the database between tests) runs on one
+    worker, one after another (``--dist loadgroup``)."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if ("neo4j_server" in item.fixturenames or params.get("store") == "neo4j"
+                or item.get_closest_marker("neo4j") or item.path.name in _NEO4J_MODULES):
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
+
+
 needs_chromium = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),

@@ -73,7 +73,7 @@ def claims(dataset: Dataset) -> tuple[Claim, ...]:
     for story in dataset.stories:
         for number, step in enumerate(story.steps, start=1):
             found.append(Claim("story step", f"{story.id}/{number}",
-                               f"{story.title}, step {number}: {step.title}",
+                               f"“{story.title}”, step {number}: {step.title}",
                                _FIELDS["story step"], step.sources))
     return tuple(found)
 

@@ -51,6 +51,8 @@ def said(dataset: Dataset, claim: Claim) -> str:
                 f"{span(org.valid_from, org.valid_to, 'no dates recorded')}")
     if claim.kind == "relationship":
         return claim.text
+    if claim.kind == "story step":
+        return f"The story {claim.text}"
     return f"{claim.kind.capitalize()} of {claim.text}"
 
 
