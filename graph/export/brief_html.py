@@ -20,6 +20,7 @@ from graph.drawing.picture import drawing
 from graph.drawing.scene import STATE_COLOURS
 from graph.drawing.vis import OPTIONS, routes_script, script_json, vis_data, vis_network_assets
 from graph.export.brief import Brief, prepare
+from graph.export.html import LEGEND_CSS, OFFLINE_JS
 
 _TOKEN = re.compile(r"@@([A-Z_]+)@@")
 
@@ -66,6 +67,7 @@ def render(graph: nx.MultiDiGraph, story_id: str, *, made: dt.date | None = None
         "VIS_CSS": css.replace("</style", "<\\/style"),
         "VIS_JS": js.replace("</script", "<\\/script"),
         "ROUTES_JS": routes_script().replace("</script", "<\\/script"),
+        "OFFLINE_JS": OFFLINE_JS, "LEGEND_CSS": LEGEND_CSS,
         "DATA": script_json(data(graph, brief)),
     }
     return _TOKEN.sub(lambda m: values[m.group(1)], TEMPLATE).encode("utf-8")
@@ -92,11 +94,7 @@ nav { display: flex; gap: .6rem; align-items: center; margin: .8rem 0; flex-wrap
            border-radius: .3rem; color: #113; text-decoration: none; }
 #steps a[aria-current="step"] { background: #113; color: #fff; }
 #graph { border: 1px solid #ccc; background: #fff; height: 34rem; }
-#legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .6rem 0; font-size: .85rem; }
-.swatch { display: inline-block; width: 1.6rem; height: .8rem; margin-right: .35rem;
-          vertical-align: middle; border: 2px solid; box-sizing: border-box; }
-.line { display: inline-block; width: 1.8rem; margin-right: .35rem; vertical-align: middle;
-        border-top: 2px solid; }
+@@LEGEND_CSS@@
 #changes { font-size: .9rem; }
 #sources, #step-sources { list-style: none; padding-left: .5rem; }
 footer { font-size: .85rem; color: #222; }
@@ -136,20 +134,12 @@ brief.</p>
 <script>
 "use strict";
 @@ROUTES_JS@@
+@@OFFLINE_JS@@
 (function () {
   const data = JSON.parse(document.getElementById("brief-data").textContent);
-  const nodes = new vis.DataSet();
-  const edges = new vis.DataSet();  // vis-network draws no edges: routes.js paints the routes
   const container = document.getElementById("graph");
-  const network = new vis.Network(container, {nodes, edges}, data.options);
-  const routes = orgRoutes(network, container, data.steps[0].frame);
+  const {nodes, edges, network, routes} = offlineGraph(container, data.options, data.steps[0].frame);
   const byNumber = new Map(data.sources.map(s => [s.number, s]));
-  function el(tag, text, cls) {
-    const e = document.createElement(tag);
-    if (text) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
-  }
   const list = document.getElementById("sources");
   for (const s of data.sources) {
     const li = el("li", s.text); li.value = s.number; li.id = "source-" + s.number;
@@ -162,24 +152,7 @@ brief.</p>
     const li = el("li"); li.append(a); stepList.append(li);
   });
   function legend(step) {
-    const box = document.getElementById("legend");
-    box.replaceChildren();
-    for (const id of step.kinds) {
-      const k = data.kinds[id], item = el("span"), sw = el("span", "", "swatch");
-      sw.style.borderColor = k.colour; sw.style.background = k.colour + "55";
-      item.append(sw, document.createTextNode(k.label)); box.append(item);
-    }
-    for (const id of step.types) {
-      const t = data.types[id], item = el("span"), ln = el("span", "", "line");
-      ln.style.borderTopColor = t.colour; ln.style.borderTopStyle = t.dashes ? "dashed" : "solid";
-      item.append(ln, document.createTextNode(t.label)); box.append(item);
-    }
-    for (const s of step.states) {
-      if (!step.stateLabels[s]) continue;
-      const item = el("span"), sw = el("span", "", "swatch");
-      sw.style.borderColor = data.stateColours[s];
-      item.append(sw, document.createTextNode(step.stateLabels[s])); box.append(item);
-    }
+    paintLegend(document.getElementById("legend"), data, step, step.stateLabels);
   }
   let current = 0;
   function show(index) {

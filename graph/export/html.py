@@ -95,11 +95,54 @@ def page(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str:
         "VIS_CSS": css.replace("</style", "<\\/style"),
         "VIS_JS": js.replace("</script", "<\\/script"),
         "ROUTES_JS": routes_script().replace("</script", "<\\/script"),
+        "OFFLINE_JS": OFFLINE_JS, "LEGEND_CSS": LEGEND_CSS,
         "DATA": script_json(timeline_data(graph, request)),
     }
     # one pass, so nothing inserted is scanned again for tokens
     return _TOKEN.sub(lambda m: values[m.group(1)], TEMPLATE)
 
+
+# What the offline pages (a snapshot, a brief) share: the legend's style, and for their
+# scripts ``offlineGraph`` (vis-network with the routes painted), ``el`` and ``paintLegend``;
+# text only ever goes in with ``textContent``.
+LEGEND_CSS = """#legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .6rem 0;
+          font-size: .85rem; }
+.swatch { display: inline-block; width: 1.6rem; height: .8rem; margin-right: .35rem;
+          vertical-align: middle; border: 2px solid; box-sizing: border-box; }
+.line { display: inline-block; width: 1.8rem; margin-right: .35rem; vertical-align: middle;
+        border-top: 2px solid; }"""
+OFFLINE_JS = """function offlineGraph(container, options, frame) {
+  const nodes = new vis.DataSet();
+  const edges = new vis.DataSet();  // vis-network draws no edges: routes.js paints the routes
+  const network = new vis.Network(container, {nodes, edges}, options);
+  return {nodes, edges, network, routes: orgRoutes(network, container, frame)};
+}
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+function paintLegend(box, data, view, stateLabels) {
+  box.replaceChildren();
+  for (const id of view.kinds) {
+    const k = data.kinds[id], item = el("span"), sw = el("span", "", "swatch");
+    sw.style.borderColor = k.colour; sw.style.background = k.colour + "55";
+    item.append(sw, document.createTextNode(k.label)); box.append(item);
+  }
+  for (const id of view.types) {
+    const t = data.types[id], item = el("span"), ln = el("span", "", "line");
+    ln.style.borderTopColor = t.colour; ln.style.borderTopStyle = t.dashes ? "dashed" : "solid";
+    item.append(ln, document.createTextNode(t.label)); box.append(item);
+  }
+  for (const s of view.states) {
+    if (!stateLabels[s]) continue;
+    const item = el("span"), sw = el("span", "", "swatch");
+    sw.style.borderColor = data.stateColours[s];
+    if (s === "ghost") sw.style.borderStyle = "dashed";
+    item.append(sw, document.createTextNode(stateLabels[s])); box.append(item);
+  }
+}"""
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -119,11 +162,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .2rem; }
 .controls { display: flex; gap: .8rem; align-items: center; margin: .6rem 0; flex-wrap: wrap; }
 #slider { flex: 1 1 20rem; }
 #graph { border: 1px solid #ccc; background: #fff; }
-#legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .6rem 0; font-size: .85rem; }
-.swatch { display: inline-block; width: 1.6rem; height: .8rem; margin-right: .35rem;
-          vertical-align: middle; border: 2px solid; box-sizing: border-box; }
-.line { display: inline-block; width: 1.8rem; margin-right: .35rem; vertical-align: middle;
-        border-top: 2px solid; }
+@@LEGEND_CSS@@
 footer { font-size: .85rem; color: #222; }
 #empty { color: #555; }
 </style>
@@ -157,44 +196,16 @@ footer { font-size: .85rem; color: #222; }
 <script>
 "use strict";
 @@ROUTES_JS@@
+@@OFFLINE_JS@@
 (function () {
   const data = JSON.parse(document.getElementById("snapshot-data").textContent);
-  const nodes = new vis.DataSet();
-  const edges = new vis.DataSet();  // vis-network draws no edges: routes.js paints the routes
   const container = document.getElementById("graph");
-  const network = new vis.Network(container, {nodes, edges}, data.options);
-  const routes = orgRoutes(network, container, data.frames[0]);
+  const {nodes, edges, network, routes} = offlineGraph(container, data.options, data.frames[0]);
   const slider = document.getElementById("slider");
   slider.max = String(data.stops.length - 1);
 
-  function el(tag, text, cls) {
-    const e = document.createElement(tag);
-    if (text) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
-  }
   function legend(frame) {
-    const box = document.getElementById("legend");
-    box.replaceChildren();
-    for (const id of frame.kinds) {
-      const k = data.kinds[id], item = el("span");
-      const sw = el("span", "", "swatch");
-      sw.style.borderColor = k.colour; sw.style.background = k.colour + "55";
-      item.append(sw, document.createTextNode(k.label)); box.append(item);
-    }
-    for (const id of frame.types) {
-      const t = data.types[id], item = el("span");
-      const ln = el("span", "", "line");
-      ln.style.borderTopColor = t.colour; ln.style.borderTopStyle = t.dashes ? "dashed" : "solid";
-      item.append(ln, document.createTextNode(t.label)); box.append(item);
-    }
-    for (const s of frame.states) {
-      if (!data.stateLabels[s]) continue;
-      const item = el("span"), sw = el("span", "", "swatch");
-      sw.style.borderColor = data.stateColours[s];
-      if (s === "ghost") sw.style.borderStyle = "dashed";
-      item.append(sw, document.createTextNode(data.stateLabels[s])); box.append(item);
-    }
+    paintLegend(document.getElementById("legend"), data, frame, data.stateLabels);
   }
   function sources(frame) {
     const list = document.getElementById("sources");
