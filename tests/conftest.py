@@ -27,15 +27,14 @@ if _WORKER and "ORGS_CACHE_DIR" not in os.environ:
 _NEO4J_MODULES = {"test_hard_limits.py", "test_neo4j_store.py", "test_same_rows.py"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Every test of the one Neo4j server (it wipes the database between tests) runs on one
-    worker, one after another (``--dist loadgroup``)."""
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if ("neo4j_server" in item.fixturenames or params.get("store") == "neo4j"
-                or item.get_closest_marker("neo4j") or item.path.name in _NEO4J_MODULES):
-            item.add_marker(pytest.mark.xdist_group("neo4j"))
+def pytest_itemcollected(item):
+    """Every test that uses the one Neo4j server (it wipes the database between tests) is
+    marked ``neo4j``: scripts/test runs them one after another, after the rest on both cores
+    (pytest-xdist's ``loadgroup`` does not keep a group on one worker under pytest 9)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if ("neo4j_server" in item.fixturenames or params.get("store") == "neo4j"
+            or item.path.name in _NEO4J_MODULES):
+        item.add_marker(pytest.mark.neo4j)
 
 
 needs_chromium = [
