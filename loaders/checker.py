@@ -263,6 +263,20 @@ def parse_date(value: Any) -> PartialDate:
     return PartialDate.parse(value)
 
 
+def text_of(record: dict, key: str) -> str | None:
+    """The record's value for ``key`` when it is text, else None."""
+    value = record.get(key)
+    return value if type(value) is str else None
+
+
+def suggest(name: str, known: Any, what: str) -> str:
+    """The hint for an unknown name: the closest known one, else what to do."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"declare the {what} first, or fix the spelling"
+
+
 def kind_of(value: Any) -> str:
     if value is None:
         return "nothing"

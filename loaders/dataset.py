@@ -6,7 +6,6 @@ each adding the rules that link records: references, lifetimes, lineage and sour
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from graph.core.model import (
 )
 from loaders import bundled, consistency, stories, yaml_read
 from loaders.checker import ID, Checker, date_or_none, kind_of
+from loaders.checker import suggest as _suggest
+from loaders.checker import text_of as _text
 from loaders.problems import InvalidInput, Problem
 from loaders.query.guard import check_read_only
 from loaders.query.result import QueryError
@@ -377,17 +378,5 @@ def _declared(section: Any, cls: type, fields: tuple[str, ...]) -> dict:
     return declared
 
 
-def _text(record: dict, key: str) -> str | None:
-    value = record.get(key)
-    return value if type(value) is str else None
-
-
 def _strings(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
-
-
-def _suggest(name: str, known: Any, what: str) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"declare the {what} first, or fix the spelling"

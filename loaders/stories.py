@@ -4,24 +4,13 @@ checker, sources, organisations, kinds and types so far."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from graph.core.model import Dataset, Organisation, Story, StoryStep
+from graph.core.model import Dataset, Story, StoryStep, in_force
 from graph.core.story import citations
 from loaders.checker import date_or_none as _date
-
-
-def _text(record: dict, key: str) -> str | None:
-    value = record.get(key)
-    return value if type(value) is str else None
-
-
-def _suggest(name: str, known: Any, what: str) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"declare the {what} first, or fix the spelling"
+from loaders.checker import suggest as _suggest
+from loaders.checker import text_of as _text
 
 
 def read(s: Any) -> tuple[Story, ...]:
@@ -96,12 +85,7 @@ def check_dates(s: Any, dataset: Dataset) -> None:
         kind = dataset.kinds.get(org.kind) if org is not None else None
         if kind is not None and kind.while_related:
             continue  # drawn only while related: the brief says so when it is not
-        if org is not None and not _alive(org, step.date.start) and not (
-                step.compare_from and _alive(org, step.compare_from.start)):
+        if org is not None and not in_force(org.valid_from, org.valid_to, step.date.start) and not (
+                step.compare_from and in_force(org.valid_from, org.valid_to, step.compare_from.start)):
             s.c.error((*p, "focus"), f"'{org.id}' does not exist on {step.date}",
                       "choose a date in its lifetime, or another focus")
-
-
-def _alive(org: Organisation, day: Any) -> bool:
-    return (org.valid_from is None or org.valid_from.start <= day) and (
-        org.valid_to is None or day < org.valid_to.start)

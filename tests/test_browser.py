@@ -161,6 +161,8 @@ def test_graph_slider_click_and_diff_with_nothing_leaving_the_machine(page_of):
         details = page.locator(".st-key-details")
         expected = dataset.organisations[view["click"]].name
         details.get_by_text(expected, exact=True).first.wait_for()
+        # the panel fills in as Streamlit sends it: wait for its Lineage section, not a glance
+        details.get_by_text("Lineage").first.wait_for()
         assert "Lineage" in details.inner_text()
         page.wait_for_url(re.compile(r"[?&]org="))
         assert parse_qs(urlsplit(page.url).query)["org"] == [view["click"]]

@@ -22,19 +22,6 @@ _CITED_ID = re.compile(r"\A@?([a-z0-9][a-z0-9-]*)\Z")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|(?<![A-Za-z0-9])_(.+?)_(?![A-Za-z0-9])")
 
 
-class CitationError(ValueError):
-    """A citation that names no source id (``[@]``, ``[@Not An Id]``)."""
-
-
-def cited_ids(text: str) -> tuple[str, ...]:
-    """The source ids a text cites, in order of first citation (each once). Raises
-    ``CitationError`` for a malformed citation."""
-    found, bad = citations(text)
-    if bad:
-        raise CitationError(bad[0])
-    return found
-
-
 def citations(text: str) -> tuple[tuple[str, ...], list[str]]:
     """The ids cited (in order of first citation, each once) and a sentence for each
     malformed citation."""
@@ -88,11 +75,6 @@ def paragraphs(text: str, numbers: dict[str, int]) -> list[list[Run]]:
     return result
 
 
-def plain(text: str, numbers: dict[str, int]) -> list[str]:
-    """The text's paragraphs as plain strings, citations numbered."""
-    return ["".join(r.text for r in runs) for runs in paragraphs(text, numbers)]
-
-
 def compare_day(story: Story, index: int) -> dt.date | None:
     """The date a step marks changes since: its own ``compare_from``, else the previous
     step's date (None for the first step)."""
@@ -126,10 +108,5 @@ class Numbering:
         return sorted(self.numbers, key=self.numbers.__getitem__)
 
 
-def step_label(story: Story, index: int) -> str:
-    """'Step 3 of 10'."""
-    return f"Step {index + 1} of {len(story.steps)}"
-
-
-__all__ = ["CITATION", "CitationError", "Numbering", "Run", "Story", "StoryStep", "cited_ids", "citations",
-           "compare_day", "find", "paragraphs", "plain", "step_label"]
+__all__ = ["CITATION", "Numbering", "Run", "Story", "StoryStep", "citations", "compare_day",
+           "find", "paragraphs"]

@@ -105,6 +105,12 @@ class Brief:
         return (f"Data version (content hash) {self.content_hash}; made on {words(self.made)} "
                 f"by python -m graph brief {self.story.id}")
 
+    def step_sources(self, step: BriefStep) -> tuple[CitedSource, ...]:
+        """Every source a step cites (its text, its picture, its changes), by number."""
+        numbers = {n for line in step.changes for n in line.numbers}
+        cited = {*step.step.sources, *step.view.sources}
+        return tuple(s for s in self.sources if s.id in cited or s.number in numbers)
+
     def caption(self, step: BriefStep) -> Caption:
         """The picture's caption, its sources numbered as in the whole brief."""
         by_id = {s.id: s for s in self.sources}

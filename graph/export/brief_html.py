@@ -34,8 +34,6 @@ def data(graph: nx.MultiDiGraph, brief: Brief) -> dict:
             kinds[k.id] = {"label": k.label, "colour": safe_colour(k.colour)}
         for t in view.types:
             types[t.id] = {"label": t.label, "colour": safe_colour(t.colour), "dashes": t.dashes}
-        cited = sorted({numbers[s] for s in (*step.step.sources, *view.sources)}
-                       | {n for c in step.changes for n in c.numbers})
         steps.append({
             "label": brief.step_label(step.index), "title": step.step.title,
             "asAt": step.as_at,
@@ -43,7 +41,7 @@ def data(graph: nx.MultiDiGraph, brief: Brief) -> dict:
                            for runs in step.paragraphs],
             "changesHeading": step.changes_heading,
             "changes": [c.cited for c in step.changes],
-            "sources": cited,
+            "sources": [source.number for source in brief.step_sources(step)],
             "kinds": [k.id for k in view.kinds], "types": [t.id for t in view.types],
             "states": sorted({n.state for n in view.nodes} & set(STATE_COLOURS)),
             "stateLabels": {state: f"{state} since {words(step.since)}" for state in STATE_COLOURS}

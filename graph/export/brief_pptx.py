@@ -25,9 +25,9 @@ from graph.export.image import MARGIN_PT, PT_PER_MM, STYLE, paint, plan
 from graph.export.options import SIZES
 from graph.export.request import (
     SnapshotRequest,
-    box_notes,
     caption,
     make_request,
+    sheet_drawing,
     type_sources,
 )
 
@@ -151,14 +151,10 @@ def _step_slide(graph: nx.MultiDiGraph, deck: Presentation, brief: Brief, step: 
     _box(slide, left, top + LABEL_PT * LINE_HEIGHT + title_h, room, text_h,
          [[(r.text, TEXT_PT, r.bold, r.italic, "111111") for r in runs]
           for runs in step.paragraphs], "Text")
-    numbers = brief.numbers
-    cited = sorted({numbers[s] for s in (*step.step.sources, *step.view.sources)}
-                   | {n for c in step.changes for n in c.numbers})
-    by_number = {s.number: s for s in brief.sources}
     _notes(slide, [f"{step.step.title} (as at {step.as_at}). {brief.step_label(step.index)}.",
                    *step.text(), "", step.changes_heading,
                    *(c.cited for c in step.changes), "", "Sources:",
-                   *(brief.source_text(by_number[n]) for n in cited), "", brief.provenance])
+                   *(brief.source_text(s) for s in brief.step_sources(step)), "", brief.provenance])
 
 
 def _source_slides(deck: Presentation, brief: Brief, room: float) -> None:
@@ -181,7 +177,6 @@ def view_slide(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = No
                diff_from: DateLike | None = None) -> bytes:
     """Any view as a one-slide PowerPoint: the picture (its own title, legend and source
     numbers) with every source in full in the speaker notes."""
-    from graph.drawing.picture import drawing
     from graph.export.image import SOURCE_BUDGETS
 
     request: SnapshotRequest = make_request(graph, "pptx", date, focus=focus, depth=depth,
@@ -192,8 +187,8 @@ def view_slide(graph: nx.MultiDiGraph, date: DateLike, *, focus: str | None = No
     deck = _deck()
     slide = _blank(deck)
     with matplotlib.rc_context(STYLE):
-        drawn = drawing(graph, view, SIZE, notes=box_notes(view, text))
-        sheet_plan = plan(view, text, drawn, SIZE, type_sources(view, text),
+        sheet_plan = plan(view, text, sheet_drawing(graph, view, request, text), SIZE,
+                          type_sources(view, text),
                           SOURCE_BUDGETS[-1:], elsewhere="in this slide's speaker notes")
         _picture(slide, paint(sheet_plan).figure, "Picture",
                  f"{text.title}: {len(view.nodes)} organisations and {len(view.edges)} "

@@ -100,9 +100,7 @@ def markdown(runs: Iterable[Run]) -> str:
 def step_sources(prepared: Brief, step: BriefStep) -> tuple[str, ...]:
     """The ids of the sources a step cites, in the brief's order: its text's, its picture's
     and its changes'."""
-    numbers = {n for line in step.changes for n in line.numbers}
-    cited = {*step.step.sources, *step.view.sources}
-    return tuple(s.id for s in prepared.sources if s.id in cited or s.number in numbers)
+    return tuple(s.id for s in prepared.step_sources(step))
 
 
 def go(session: MutableMapping[str, Any], by: int) -> None:
