@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,7 +22,7 @@ from loaders import dataset as dataset_loader
 from loaders.ods import build as ods
 from loaders.ods import read as ods_read
 from loaders.ods.read import OrgRow, Release
-from loaders.ods.records import kind_of_code
+from loaders.ods.records import ROLE_KINDS, kind_of_code, kind_of_row, role_of_row
 from loaders.yaml_write import dump
 
 HERE = Path(__file__).parent
@@ -68,7 +70,11 @@ def test_three_ccgs_are_succeeded_by_m1j4y_on_1_april_2021(england) -> None:
     assert {data.organisations[c].valid_to.iso() for c in into} == {"2021-04-01"}
     m1j4y = data.organisations["ods-m1j4y"]  # no row in any file: named by its code
     assert (m1j4y.name, m1j4y.kind, m1j4y.valid_from.iso()) == ("M1J4Y", "CCG", "2021-04-01")
-    assert set(m1j4y.unverified) == {"name", "kind", "valid_from"}
+    # only the successions file names it, and only on the day it took over: no file read says
+    # it was open after 1 April 2021, so it is drawn until then, its end unverified
+    assert m1j4y.valid_to.iso() == "2021-04-02"
+    assert set(m1j4y.unverified) == {"name", "kind", "valid_from", "valid_to"}
+    assert "successor of 04F on 1 April 2021 in ods_successors.csv" in m1j4y.notes
 
 
 def test_rc1_is_succeeded_by_rc9_which_keeps_its_former_name(england) -> None:
@@ -82,17 +88,22 @@ def test_rc1_is_succeeded_by_rc9_which_keeps_its_former_name(england) -> None:
     assert "former_names" in rc9.unverified  # ODS gives no rename date
 
 
-def test_rd8_is_open_through_2021_under_qhg(england) -> None:
+def test_rd8_is_open_through_2021_under_qhg_and_unknown_after(england) -> None:
     _, data = england
     rd8 = data.organisations["ods-rd8"]
-    assert rd8.valid_from.iso() == "1992-04-01" and rd8.valid_to is None
+    # the newest trust file is etr-c2021.csv: in force through 2021, its end unverified
+    assert (rd8.valid_from.iso(), rd8.valid_to.iso()) == ("1992-04-01", "2022")
+    assert rd8.unverified == ("valid_to",)
+    assert rd8.notes.startswith("Last listed in etr-c2021.csv (release 2021). No file read says "
+                                "whether or when it closed after 2021")
+    assert not rd8.exists_on(DAY(2022, 1, 1))
     graph = temporal.build_graph(data)
     end_of_2021 = temporal.at(graph, "2021-12-31")
     part_of = [data_rel for data_rel in data.relationships
                if data_rel.id in end_of_2021.relationships and data_rel.source == "ods-rd8"]
     assert sorted(r.target for r in part_of) == ["ods-qhg", "ods-y61"]
     to_qhg = next(r for r in part_of if r.target == "ods-qhg")
-    assert to_qhg.unverified == ("valid_from",)  # only the 2021 release shows it
+    assert to_qhg.unverified == ("valid_from", "valid_to")  # only the 2021 release shows it
     assert data.organisations["ods-qhg"].kind == "ICB"
     # Before, the 2016 release put it under the Central Midlands local office.
     assert temporal.at(graph, "2017-06-01").relationships >= {
@@ -121,6 +132,118 @@ def test_the_national_file_validates_with_no_warnings_and_cites_every_item(engla
     assert all("Open Government Licence v3.0" in t for t in titles.values())
     eccg = next(s for s in data.sources.values() if s.file.endswith("eccg-2018_11.csv"))
     assert eccg.published.iso() == "2018-11" and "release 2018-11" in eccg.title
+
+
+def test_no_organisation_is_drawn_after_the_last_file_that_shows_it(england) -> None:
+    """Issue 27: the newest CCG file read is of November 2018, so no CCG is in force in 2026
+    (106 were); each end the files do not give is unverified, with a note naming the file."""
+    _, data = england
+    orgs = list(data.organisations.values())
+
+    def in_force(day: dt.date, kind: str | None = None) -> int:
+        return sum(o.exists_on(day) and kind in (None, o.kind) for o in orgs)
+
+    assert (in_force(DAY(2026, 1, 1), "CCG"), in_force(DAY(2026, 1, 1))) == (0, 0)
+    unknown_end = [o for o in orgs if "valid_to" in o.unverified]
+    assert len(unknown_end) == 1668  # every organisation no file closes
+    last_listed_2018 = [o for o in unknown_end if o.kind == "CCG" and o.valid_to.iso() == "2018-12"]
+    assert len(last_listed_2018) == 77
+    assert all(o.notes.endswith(
+        "Last listed in eccg-2018_11.csv (release November 2018). No file read says whether or "
+        "when it closed after November 2018: it is drawn until then, and that end is "
+        "unverified.") for o in last_listed_2018)
+    assert (in_force(DAY(2018, 11, 15), "CCG"), in_force(DAY(2018, 12, 1), "CCG")) == (195, 118)
+    # an end a file gives stays as it is: 06F's succession, ODS's own close dates
+    assert "valid_to" not in data.organisations["ods-06f"].unverified
+    # the area says how far the files go
+    assert "drawn until the last release that lists it" in data.area.description
+
+
+def test_the_codes_named_only_by_successions_keep_unknown_but_are_not_drawn_after_them(
+        england) -> None:
+    """No extract in data/ods carries a role code for a code only ods_successors.csv names,
+    so its kind stays Unknown; but it is no longer drawn as in force after that file shows it
+    (1,260 of the 1,668 organisations in force in 2026 were such codes before)."""
+    _, data = england
+    unknown = [o for o in data.organisations.values() if o.kind == "Unknown"]
+    assert len(unknown) == 2673
+    assert all(set(o.sources) == {"ods-file-ods-successors"} for o in unknown)
+    assert sum(o.exists_on(DAY(2021, 6, 1)) for o in unknown) == 120
+    assert sum(o.exists_on(DAY(2026, 1, 1)) for o in unknown) == 0
+
+
+def test_kinds_come_from_one_table_of_ods_role_codes(england) -> None:
+    concepts = json.loads((REAL_ODS / "ods_concepts.json").read_text(encoding="utf-8"))
+    names = {**concepts["primary_roles"], **concepts["other_concepts"]}
+    assert {code: name for code, (name, _) in ROLE_KINDS.items()} == {
+        code: names[code] for code in ROLE_KINDS}  # ODS's own names for the codes
+    trust = OrgRow("RA1", "A TRUST", "Y55", "Q78", None, None, "", 1)
+    hub = OrgRow("14A", "A COMMISSIONING HUB", "Y55", "Q78", None, None, "H", 1)
+    sub_icb = OrgRow("06F", "NHS BEDFORDSHIRE, LUTON AND MILTON KEYNES ICB - 06F", "Y61", "QHG",
+                     None, None, "", 1)
+    assert [role_of_row(layout, r) for layout, r in (
+        ("etr", trust), ("eccg", hub), ("eccg", sub_icb),
+        ("eauth", OrgRow("Y61", "EAST OF ENGLAND", "", "", None, None, "", 1)),
+        ("eauth", OrgRow("Q78", "A LOCAL OFFICE", "Y55", "", None, None, "", 1)),
+        ("eauth", OrgRow("W00", "NHS WALES INFORMATICS SERVICE", "", "", None, None, "", 1)))] == [
+        "RO197", "RO218", "RO319", "RO209", "RO210", None]
+    assert [kind_of_row("eccg", hub), kind_of_row("eauth", OrgRow(
+        "W00", "NHS WALES INFORMATICS SERVICE", "", "", None, None, "", 1))] == [
+        "CommissioningHub", "Other"]
+    _, data = england
+    kinds = {o.kind for o in data.organisations.values()}
+    assert kinds - {kind for _, kind in ROLE_KINDS.values()} == {"Other", "Unknown"}
+    # the docs list exactly the primary role codes the table leaves out
+    text = " ".join((HERE.parent / "docs" / "ods.md").read_text(encoding="utf-8").split())
+    listed = re.search(r"These primary role codes of `ods_concepts.json` stay unmapped (.*?)\. Of",
+                       text).group(1)
+    assert re.findall(r"\bRO[0-9]+\b", listed) == sorted(
+        set(concepts["primary_roles"]) - set(ROLE_KINDS), key=lambda c: int(c[2:]))
+    table = re.findall(r"\| (RO[0-9]+) \| [^|]+ \| (\w+) \|", text)
+    assert dict(table) == {code: kind for code, (_, kind) in ROLE_KINDS.items()}
+
+
+def test_the_page_and_the_exports_say_an_end_is_unknown_after_the_last_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from graph.export.snapshot import render_snapshot
+    from graph.page.details import details
+
+    ods_dir = tmp_path / "ods"
+    write(ods_dir / "eccg-2018_11.csv", [row("01A", "NHS NORTH CCG", "Y55", "Q78", "20130401")])
+    out = tmp_path / "x.yaml"
+    assert run("import-ods", "--ods-dir", str(ods_dir), "--all", "-o", str(out)) == 0
+    assert capsys.readouterr().out.endswith(
+        "from 1 ODS files; 3 organisations end after the last file that shows them (their end "
+        "unknown, marked unverified)\n")  # the CCG, and Q78 and Y55 that its row names
+    data = dataset_loader.load(out)
+    graph = temporal.build_graph(data)
+    shown = details(graph, "ods-01a", DAY(2018, 6, 1))
+    assert shown.summary[0].text == (
+        "Clinical commissioning group, from 1 April 2013 until November 2018")
+    assert shown.unverified == ("valid_to",)
+    assert shown.notes.startswith("Last listed in eccg-2018_11.csv (release November 2018).")
+    assert not details(graph, "ods-01a", DAY(2018, 12, 1)).exists
+    node = next(n for n in json.loads(render_snapshot(graph, "json", "2018-06-01"))["nodes"]
+                if n["id"] == "ods-01a")
+    assert (node["valid_to"], node["unverified"]) == ("2018-12", ["valid_to"])
+    assert "eccg-2018_11.csv" in node["notes"]
+    # its parents, named only by that row, end with it, and so do the links to them
+    assert {(r.target, r.valid_to.iso(), r.unverified) for r in data.relationships} == {
+        ("ods-q78", "2018-12", ("valid_from", "valid_to")),
+        ("ods-y55", "2018-12", ("valid_from", "valid_to"))}
+
+
+def test_a_file_announcing_an_opening_shows_the_organisation_from_that_day(
+        tmp_path: Path) -> None:
+    ods_dir = tmp_path / "ods"
+    write(ods_dir / "etr-2019_01.csv", [row("RA1", "A NEW TRUST", "Y55", "Q78", "20190401",
+                                            subtype="")])
+    out = tmp_path / "x.yaml"
+    assert run("import-ods", "--ods-dir", str(ods_dir), "--all", "-o", str(out)) == 0
+    trust = dataset_loader.load(out).organisations["ods-ra1"]
+    assert (trust.valid_from.iso(), trust.valid_to.iso(), trust.unverified) == (
+        "2019-04-01", "2019-04-02", ("valid_to",))
+    assert "opening on 1 April 2019" in trust.notes
 
 
 def test_area_qhg_keeps_its_trusts_their_lineage_and_parents(tmp_path: Path) -> None:
@@ -283,14 +406,21 @@ def test_later_releases_win_and_earlier_ones_fill_gaps(tmp_path: Path) -> None:
     assert [(f.name, f.valid_to.iso()) for f in ccg.former_names] == [
         ("NHS OLD NAME CCG", "2018-03-31")]  # the closed row shows its last day
     links = {r.target: r for r in data.relationships if r.source == "ods-01a"}
-    # Q58 has no row: its link runs from the CCG's opening (unverified) to Q78's opening, the
-    # day the CCG moved (Q78 opened between the two releases).
+    # Q58 has no row: its link runs from the CCG's opening (unverified) until Q58 was last
+    # shown, in the January 2015 release (the CCG moved when Q78 opened, on 1 April 2015, but
+    # no file shows Q58 after January 2015).
     assert (links["ods-q58"].valid_from.iso(), links["ods-q58"].valid_to.iso(),
-            links["ods-q58"].unverified) == ("2013-04-01", "2015-04-01", ("valid_from",))
+            links["ods-q58"].unverified) == ("2013-04-01", "2015-02", ("valid_from", "valid_to"))
     assert (links["ods-q78"].valid_from.iso(), links["ods-q78"].valid_to.iso(),
             links["ods-q78"].unverified) == ("2015-04-01", "2018-04-01", ())
-    assert data.organisations["ods-q58"].unverified == ("name", "kind")
-    assert data.organisations["ods-q58"].kind == "LocalOffice"
+    q58 = data.organisations["ods-q58"]
+    assert (q58.unverified, q58.kind, q58.valid_to.iso()) == (
+        ("name", "kind", "valid_to"), "LocalOffice", "2015-02")
+    assert "Last named as the parent of 01A in eccg-2015_01.csv (release January 2015)" in (
+        q58.notes)
+    # the CCG's own close date is ODS's: it stays, not unverified
+    assert (ccg.unverified, data.organisations["ods-q78"].valid_to.iso()) == (
+        ("former_names",), "2018-12")
 
 
 def test_a_move_between_releases_is_dated_by_the_later_release_and_unverified(
@@ -304,10 +434,12 @@ def test_a_move_between_releases_is_dated_by_the_later_release_and_unverified(
     links = {(r.target, r.valid_from.iso() if r.valid_from else None,
               r.valid_to.iso() if r.valid_to else None, r.unverified)
              for r in data.relationships if r.source == "ods-ra1"}
-    assert links == {("ods-q78", "1992-04-01", "2021-03", ("valid_from", "valid_to")),
-                     ("ods-qhg", "2021-03", None, ("valid_from",)),
-                     ("ods-y55", "1992-04-01", "2021-03", ("valid_from", "valid_to")),
-                     ("ods-y61", "2021-03", None, ("valid_from",))}
+    # Q78 and Y55 have no row and only the January 2017 release names them: their links end
+    # there; the trust is last listed in March 2021, so its links to QHG and Y61 end then
+    assert links == {("ods-q78", "1992-04-01", "2017-02", ("valid_from", "valid_to")),
+                     ("ods-qhg", "2021-03", "2021-04", ("valid_from", "valid_to")),
+                     ("ods-y55", "1992-04-01", "2017-02", ("valid_from", "valid_to")),
+                     ("ods-y61", "2021-03", "2021-04", ("valid_from", "valid_to"))}
 
 
 @pytest.mark.parametrize(("name", "expected"), [

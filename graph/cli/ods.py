@@ -67,9 +67,11 @@ def cmd_import_ods(args: argparse.Namespace) -> int:
     if status == 0:
         doc = result.document
         counts = _count_types(doc)
+        unknown_end = sum("valid_to" in o.get("unverified", ()) for o in doc["organisations"])
         print(f"wrote {args.output}: {len(doc['organisations'])} organisations, "
               f"{len(doc['relationships'])} relationships ({counts}) from "
-              f"{len(doc['sources'])} ODS files")
+              f"{len(doc['sources'])} ODS files; {unknown_end} organisations end after the "
+              "last file that shows them (their end unknown, marked unverified)")
     return status
 
 

@@ -4,7 +4,10 @@ Several releases are read at once: later releases win, earlier ones fill gaps. O
 days and stay days. A parent link is dated by the releases that show it; where a release only
 shows that it held, not when it began, the start is the release's date and marked unverified.
 Codes the files name but never describe (a successor without a row, a parent code) become
-organisations named by their code, marked unverified, never dropped.
+organisations named by their code, marked unverified, never dropped. An organisation no file
+closes ends after the last day a file shows it (an organisation file on its release date, a
+successions file on the day of the succession), with that end marked unverified and a note
+naming the file: the files cannot say it went on after that.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from graph.core.model import in_force
 from loaders.ods.document import area_name, document
 from loaders.ods.links import area_codes, parent_links
 from loaders.ods.read import ORGANISATION_LAYOUTS, SUCCESSIONS, OrgRow, Release
-from loaders.ods.records import OdsOrg, as_of, kind_of_code, kind_of_row
+from loaders.ods.records import OdsOrg, as_of, kind_of_code, kind_of_row, period_after
 
 
 @dataclass
@@ -44,6 +47,7 @@ def build(releases: list[Release], area: list[str] | None = None, name: str | No
                            notes)
     _parent_codes(org_releases, orgs, source_ids)
     _date_renames(orgs, lineage)
+    _unknown_ends(orgs)
     links = parent_links(org_releases, orgs, source_ids)
     keep = set(orgs)
     if area:
@@ -87,10 +91,30 @@ def _organisations(releases: list[Release], source_ids: dict[str, str]) -> dict[
         for (r_a, a), (r_b, b) in zip(seen, seen[1:], strict=False):
             if _plain(a.name) != _plain(b.name):
                 org.renames.append((a.name, as_of(r_a, a), as_of(r_b, b)))
-        for release, _ in seen:
+        for release, row in seen:
             org.cite(source_ids[release.name])
+            org.seen(as_of(release, row), f"listed in {_file(release)}")
         orgs[code] = org
     return orgs
+
+
+def _file(release: Release) -> str:
+    return f"{release.name} (release {release.date.words()})"
+
+
+def _unknown_ends(orgs: dict[str, OdsOrg]) -> None:
+    """An organisation no file closes ends after the last day a file shows it, unverified:
+    a later file might show it still open, or closed on a day no file read gives."""
+    for org in orgs.values():
+        if org.valid_to is not None or org.last_seen is None:
+            continue
+        seen, how = org.last_seen, org.last_seen_in
+        if org.valid_from and seen.end <= org.valid_from.start:  # a file announcing an opening
+            seen, how = org.valid_from, f"{how}, opening on {org.valid_from.words()}"
+        org.valid_to = period_after(seen)
+        org.flag("valid_to")
+        org.notes.append(f"Last {how}. No file read says whether or when it closed after "
+                         f"{seen.words()}: it is drawn until then, and that end is unverified.")
 
 
 def _plain(name: str) -> str:
@@ -111,11 +135,15 @@ def _successions(releases: list[Release], orgs: dict[str, OdsOrg], source_ids: d
     for release in sorted(releases, key=lambda r: (r.date.start, r.name)):
         for s in release.successions:
             pairs[(s.predecessor, s.successor)] = (s, release)  # later releases win
-    for (pred, succ), (_, release) in pairs.items():
+    for (pred, succ), (s, release) in pairs.items():
         for code in (pred, succ):
             if code not in orgs:
                 orgs[code] = _unnamed(code, kind_of_code(code), source_ids[release.name])
             orgs[code].cite(source_ids[release.name])
+        # a successions file lists events, not what is open on its date: it shows a successor
+        # only on the day it took over
+        orgs[succ].seen(PartialDate.of(s.day), f"named as the successor of {pred} on "
+                                               f"{PartialDate.of(s.day).words()} in {release.name}")
     ends: dict[str, dt.date] = {}
     for (pred, _), (s, _) in pairs.items():
         ends[pred] = max(ends.get(pred, s.day), s.day)
@@ -168,6 +196,11 @@ def _parent_codes(releases: list[Release], orgs: dict[str, OdsOrg],
                     orgs[code] = _unnamed(code, kind_of_code(code), source_ids[release.name])
                 elif code and not orgs[code].has_row:
                     orgs[code].cite(source_ids[release.name])
+                if code and code != row.code:
+                    day = as_of(release, row)
+                    until = "" if day == release.date else f" (open until {day.words()})"
+                    orgs[code].seen(day, f"named as the parent of {row.code}{until} in "
+                                         f"{_file(release)}")
 
 
 def _date_renames(orgs: dict[str, OdsOrg], lineage: list[dict]) -> None:

@@ -54,7 +54,11 @@ def document(releases: list[Release], orgs: dict[str, OdsOrg], links: list[Link]
     return {
         "format": 1.2,
         "area": {"name": area_name,
-                 "description": f"Imported from NHS ODS files: {files}. {LICENCE}"},
+                 "description": f"Imported from NHS ODS files: {files}. An organisation no "
+                                "file closes is drawn until the last release that lists it (a "
+                                "successions file shows a successor only on the day it took "
+                                "over); after that its end is unknown, and marked unverified. "
+                                f"{LICENCE}"},
         "sources": sources,
         "kinds": {k: dict(v) for k, v in KINDS.items() if k in used_kinds},
         "relationship_types": {t: dict(v) for t, v in TYPES.items() if t in used_types},

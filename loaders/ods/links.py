@@ -42,10 +42,13 @@ def _runs_to_links(child: OdsOrg, column: str, runs: list[list],
         parent = orgs[parent_code]
         if k == 0:  # from the later opening of the two; known only if both openings are
             known = [d for d in (child.valid_from, parent.valid_from) if d]
-            starts.append((max(known, key=lambda d: d.start), len(known) == 2) if known
-                          else (first, False))
+            if len(known) == 2:
+                starts.append((None, True))  # the lifetimes bound it, with their own doubts
+            else:
+                starts.append((known[0], False) if known else (first, False))
         elif parent.valid_from and runs[k - 1][2].start < parent.valid_from.start <= first.start:
-            starts.append((parent.valid_from, True))  # moved when the new parent opened
+            # moved when the new parent opened (as sure as that opening is)
+            starts.append((parent.valid_from, "valid_from" not in parent.unverified))
         else:
             starts.append((first, False))  # some day between the two releases
     links = []
@@ -53,19 +56,31 @@ def _runs_to_links(child: OdsOrg, column: str, runs: list[list],
         parent = orgs[parent_code]
         start, start_known = starts[k]
         end, end_known = starts[k + 1] if k + 1 < len(runs) else (None, True)
-        lows = [d for d in (start, child.valid_from, parent.valid_from) if d]
-        highs = [d for d in (end, child.valid_to, parent.valid_to) if d]
-        low = max(lows, key=lambda d: d.start) if lows else None
-        high = min(highs, key=lambda d: d.start) if highs else None
+        # each bound with whether it is in doubt: the link's own, then the two lifetimes'
+        lows = [(start, not start_known)] + [
+            (o.valid_from, "valid_from" in o.unverified) for o in (child, parent)]
+        highs = [(end, not end_known)] + [
+            (o.valid_to, "valid_to" in o.unverified) for o in (child, parent)]
+        low, low_doubt = _tightest(lows, latest=True)
+        high, high_doubt = _tightest(highs, latest=False)
         if low and high and high.start <= low.start:
             continue  # the releases show it only outside one end's lifetime
-        unverified = []
-        if low is not None and not start_known and low is start:
-            unverified.append("valid_from")
-        if high is not None and not end_known and high is end:
-            unverified.append("valid_to")
+        unverified = [name for name, doubt in (("valid_from", low_doubt),
+                                              ("valid_to", high_doubt)) if doubt]
         links.append(Link(child.code, parent_code, column, low, high, sources, unverified))
     return links
+
+
+def _tightest(bounds: list[tuple[PartialDate | None, bool]],
+              latest: bool) -> tuple[PartialDate | None, bool]:
+    """The latest start (or earliest end) of several, and whether it is in doubt: when any
+    bound on that day is (a lifetime's sure opening does not date the link's own start)."""
+    given = [(d, doubt) for d, doubt in bounds if d is not None]
+    if not given:
+        return None, False
+    pick = (max if latest else min)(d.start for d, _ in given)
+    on_it = [(d, doubt) for d, doubt in given if d.start == pick]
+    return on_it[0][0], any(doubt for _, doubt in on_it)
 
 
 def area_codes(codes: list[str], links: list[Link], lineage: list[dict]) -> set[str]:
