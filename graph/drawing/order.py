@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.core.temporal import dataset_of
-from graph.drawing.engine import order
 from graph.drawing.layout import GHOST_MONTHS, all_time_order
+from graph.drawing.sifting import View, sifted
 
 EPOCH_LIMIT = 250  # organisations (each epoch asks dot once: seconds for the bundled area)
 DAY_LIMIT = 400  # change days
@@ -101,7 +101,7 @@ def compute_epochs(graph: nx.MultiDiGraph) -> Epochs | None:
     guests = {k for k, kind in dataset.kinds.items() if kind.while_related}
     first = days[0] - dt.timedelta(days=1)
     starts: list[dt.date] = []
-    orders: list[dict[str, float]] = []
+    views: list[View] = []
     seen: tuple | None = None
     for day in [first, *days]:
         view = scene(graph, day, max_nodes=MAX_NODES)
@@ -116,13 +116,9 @@ def compute_epochs(graph: nx.MultiDiGraph) -> Epochs | None:
         tiers: dict[int, list[str]] = {}
         for node in sorted(members, key=lambda n: n.id):
             tiers.setdefault(dataset.kinds[node.kind].tier, []).append(node.id)
-        rows = [tiers[t] for t in sorted(tiers)]
-        before = orders[-1] if orders else {}
-        keep = [sorted((i for i in row if i in before), key=before.__getitem__) for row in rows]
-        places = order(rows, links, keep) if rows else {}
-        for chain in keep:  # dot treats the chains as wishes: make them hold
-            for node_id, x in zip(chain, sorted(places[i] for i in chain), strict=True):
-                places[node_id] = x
         starts.append(day)
-        orders.append(places)
-    return Epochs(tuple(starts), tuple(orders))
+        views.append(View(tiers, links))
+    places = sifted(views, all_time_order(graph))
+    orders = tuple({box: float(places[box]) for members in view.tiers.values() for box in members}
+                   for view in views)
+    return Epochs(tuple(starts), orders)
