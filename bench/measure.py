@@ -20,6 +20,7 @@ TARGETS: dict[str, tuple[float, str]] = {
     "warm start, CLI to first answer": (0.5, "10,000"),
     "at(date), new date": (0.005, "10,000"),
     "diff(a, b), new dates": (0.015, "10,000"),
+    "diff in words (describe.changes), new dates": (0.05, "10,000"),  # issue 26
     "embedded load": (0.3, "bundled"),
     "slowest saved query": (0.1, "10,000"),
     "peak memory": (600 * MB, "10,000"),

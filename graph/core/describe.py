@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 
 import networkx as nx
 
@@ -62,7 +64,16 @@ class Changes:
     items: tuple[Change, ...]
 
     def section(self, name: str) -> tuple[Change, ...]:
-        return tuple(c for c in self.items if c.section == name)
+        return self._sections.get(name, ())
+
+    @cached_property
+    def _sections(self) -> dict[str, tuple[Change, ...]]:
+        """The items by section, worked out once (a description is read section by section,
+        by the page's paragraph and list, ``diff_text`` and the JSON)."""
+        found: dict[str, list[Change]] = {}
+        for c in self.items:
+            found.setdefault(c.section, []).append(c)
+        return {name: tuple(items) for name, items in found.items()}
 
     @property
     def heading(self) -> str:
@@ -88,27 +99,119 @@ def changes(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> Changes:
     return kept[key]
 
 
+# A line with what it is sorted by within its section: its day (ISO, of fixed width) then its
+# text, as UTF-8 bytes. They sort as the pair (day, text) would (UTF-8's byte order is the
+# order of code points), and bytes compare faster than tuples or strings.
+_Entry = tuple[bytes, Change]
+_BY_DAY_AND_TEXT, _CHANGE = itemgetter(0), itemgetter(1)
+_LINEAGE: tuple = ()  # in place of an entry: a lineage relationship, never listed as begun
+
+
+class _Lines:
+    """The lines that read the same whichever two days are compared, made once per graph as
+    they are first needed and then shared by every description: a relationship that began or
+    ended (named as on its own first or last day), a merger or succession, and an organisation
+    of a kind with a lifetime of its own that began or ended (on its ``valid_from`` or
+    ``valid_to``). Only renames and organisations present while related depend on the two
+    days (``_changes`` works those out each time).
+
+    Most of a description at national scale is relationships (30,000 lines between two
+    distant days at 10,000 organisations), so keeping their lines is what makes a new pair of
+    days cost about as much as ``temporal.diff``."""
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.dataset = dataset = temporal.dataset_of(graph)
+        self.by_id = graph.graph["relationships"]  # relationship id -> Relationship
+        self.lineage_types = frozenset(t for t, rt in dataset.relationship_types.items()
+                                       if rt.lineage)
+        self.related_kinds = frozenset(k for k, kind in dataset.kinds.items()
+                                       if kind.while_related)
+        # id -> entry (_LINEAGE: a lineage relationship, listed as a merger, not as begun)
+        self.began: dict[str, _Entry] = {}
+        self.ended: dict[str, _Entry] = {}
+        self.lineage: dict[str, _Entry] = {}
+        self.org_began: dict[str, _Entry] = {}
+        self.org_ended: dict[str, _Entry] = {}
+
+    @staticmethod
+    def of(graph: nx.MultiDiGraph) -> _Lines:
+        found = graph.graph.get("described_lines")
+        if found is None:  # two threads may both make one: they are the same, one is kept
+            found = graph.graph.setdefault("described_lines", _Lines(graph))
+        return found
+
+    def relationships(self, ids: Iterable[str], began: bool) -> list[_Entry]:
+        return _looked_up(ids, self.began, self._began) if began else _looked_up(
+            ids, self.ended, self._ended)
+
+    def _began(self, rel_id: str) -> _Entry:
+        rel = self.by_id[rel_id]
+        entry = _LINEAGE if rel.type in self.lineage_types else _entry(
+            _relationship(self.dataset, rel, began=True))
+        self.began[rel_id] = entry
+        return entry
+
+    def _ended(self, rel_id: str) -> _Entry:
+        entry = self.ended[rel_id] = _entry(_relationship(self.dataset, self.by_id[rel_id],
+                                                          began=False))
+        return entry
+
+    def mergers(self, ids: Iterable[str]) -> list[_Entry]:
+        return _looked_up(ids, self.lineage, self._merger)
+
+    def _merger(self, rel_id: str) -> _Entry:
+        entry = self.lineage[rel_id] = _entry(_lineage(self.dataset, self.by_id[rel_id]))
+        return entry
+
+    def organisations(self, graph: nx.MultiDiGraph, ids: Iterable[str], began: bool,
+                      a: dt.date, b: dt.date) -> list[_Entry]:
+        kept, found = self.org_began if began else self.org_ended, []
+        for org_id in ids:
+            entry = kept.get(org_id)
+            if entry is None:
+                org = self.dataset.organisations[org_id]
+                if org.kind in self.related_kinds:  # its days depend on its relationships
+                    found.append(_entry(_organisation_began(graph, org_id, a, b) if began
+                                        else _organisation_ended(graph, org_id, a, b)))
+                    continue
+                # its own lifetime: it began on its valid_from, ended on its valid_to
+                entry = kept[org_id] = _entry(_began(org, org.valid_from) if began
+                                              else _ended(org, org.valid_to))
+            found.append(entry)
+        return found
+
+
+def _looked_up(ids: Iterable[str], kept: dict[str, _Entry],
+               make: Callable[[str], _Entry]) -> list[_Entry]:
+    """The entries of ``ids`` in their order, made where not kept yet, without _LINEAGE."""
+    ids = ids if isinstance(ids, (tuple, list)) else tuple(ids)
+    found = list(map(kept.get, ids))
+    if None in found:
+        found = [make(i) if entry is None else entry for i, entry in zip(ids, found, strict=True)]
+    return [entry for entry in found if entry] if _LINEAGE in found else found
+
+
+def _entry(change: Change) -> _Entry:
+    return (change.day.start.isoformat() + change.text).encode("utf-8", "surrogatepass"), change
+
+
 def _changes(graph: nx.MultiDiGraph, first: dt.date, second: dt.date, swapped: bool) -> Changes:
-    dataset = temporal.dataset_of(graph)
+    lines = _Lines.of(graph)
     change = temporal.diff(graph, first, second)
+    renamed = [_entry(_renamed(temporal.organisation(graph, org_id), first, second))
+               for org_id in change.renamed]
+    # the sections in the order of SECTIONS, each sorted by day, then text (a stable sort:
+    # lines alike keep the order the diff gave them)
+    sections = (lines.organisations(graph, change.added, True, first, second),
+                lines.organisations(graph, change.removed, False, first, second),
+                renamed,
+                lines.mergers(change.lineage),
+                lines.relationships(change.relationships_added, began=True),
+                lines.relationships(change.relationships_removed, began=False))
     items: list[Change] = []
-    for org_id in change.added:
-        items.append(_organisation_began(graph, org_id, first, second))
-    for org_id in change.removed:
-        items.append(_organisation_ended(graph, org_id, first, second))
-    for org_id in change.renamed:
-        items.append(_renamed(temporal.organisation(graph, org_id), first, second))
-    types = dataset.relationship_types
-    for rel_id in change.lineage:
-        items.append(_lineage(dataset, temporal.relationship(graph, rel_id)))
-    for rel_id in change.relationships_added:
-        rel = temporal.relationship(graph, rel_id)
-        if not types[rel.type].lineage:
-            items.append(_relationship(dataset, rel, began=True))
-    for rel_id in change.relationships_removed:
-        items.append(_relationship(dataset, temporal.relationship(graph, rel_id), began=False))
-    order = list(SECTIONS)
-    items.sort(key=lambda c: (order.index(c.section), c.day.start, c.text))
+    for entries in sections:
+        entries.sort(key=_BY_DAY_AND_TEXT)
+        items.extend(map(_CHANGE, entries))
     return Changes(first, second, swapped, tuple(items))
 
 
@@ -156,21 +259,32 @@ def _days(dates: list[PartialDate | None], a: dt.date, b: dt.date) -> list[dt.da
     return sorted({d.start for d in dates if d is not None and a < d.start <= b})
 
 
+def _name_at(org: Organisation, day: dt.date) -> str:
+    """``org.name_at(day)``, at once for the many organisations never renamed."""
+    return org.name_at(day) if org.former_names else org.name
+
+
 def _organisation_began(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
     org = temporal.organisation(graph, org_id)
     present, dates = _presence(graph, org)
-    first = _as_written(_since(_days(dates, a, b), present, b), dates)
-    name, when = org.name_at(first.start), f"from {first.words()}"
-    return Change("began", org_id, f"+ began: {name} ({when})", first, name, when, org.sources,
+    return _began(org, _as_written(_since(_days(dates, a, b), present, b), dates))
+
+
+def _began(org: Organisation, first: PartialDate) -> Change:
+    name, when = _name_at(org, first.start), f"from {first.words()}"
+    return Change("began", org.id, f"+ began: {name} ({when})", first, name, when, org.sources,
                   name)
 
 
 def _organisation_ended(graph: nx.MultiDiGraph, org_id: str, a: dt.date, b: dt.date) -> Change:
     org = temporal.organisation(graph, org_id)
     present, dates = _presence(graph, org)
-    end = _as_written(_until(_days(dates, a, b), present, b), dates)
-    name, when = org.name_at(end.start - _ONE_DAY), until(end)
-    return Change("ended", org_id, f"− ended: {name} ({when})", end, name, when, org.sources,
+    return _ended(org, _as_written(_until(_days(dates, a, b), present, b), dates))
+
+
+def _ended(org: Organisation, end: PartialDate) -> Change:
+    name, when = _name_at(org, end.start - _ONE_DAY), until(end)
+    return Change("ended", org.id, f"− ended: {name} ({when})", end, name, when, org.sources,
                   name)
 
 
@@ -197,8 +311,8 @@ def _lineage(dataset: Dataset, rel: Relationship) -> Change:
     """A merger or succession: the predecessor named as on its last day, the successor as on
     the take-over day."""
     day = rel.valid_from
-    before = dataset.organisations[rel.source].name_at(day.start - _ONE_DAY)
-    after = dataset.organisations[rel.target].name_at(day.start)
+    before = _name_at(dataset.organisations[rel.source], day.start - _ONE_DAY)
+    after = _name_at(dataset.organisations[rel.target], day.start)
     what = f"{before} {dataset.relationship_types[rel.type].label} {after}"
     return Change("lineage", rel.id, f"→ {what} (on {day.words()})", day, what,
                   f"on {day.words()}", rel.sources, effective_from=day)
@@ -211,8 +325,9 @@ def _relationship(dataset: Dataset, rel: Relationship, began: bool) -> Change:
     ceased = _ceased(dataset, rel, after)
     day = first if began else after
     on = day.start if began else day.start - _ONE_DAY
-    source, target = (dataset.organisations[i].name_at(on) for i in (rel.source, rel.target))
-    ceased_names = tuple(dataset.organisations[i].name_at(after.start - _ONE_DAY) for i in ceased)
+    organisations = dataset.organisations
+    source, target = _name_at(organisations[rel.source], on), _name_at(organisations[rel.target], on)
+    ceased_names = tuple(_name_at(organisations[i], after.start - _ONE_DAY) for i in ceased)
     when = span(first, after, "at every date in the data")
     if ceased:
         when += ", the last day of " + " and of ".join(ceased_names)
