@@ -214,7 +214,7 @@ def test_the_schema_panel_lists_what_there_is_and_its_examples_run(monkeypatch, 
     panel = next(e for e in app.expander if e.label.startswith("Schema:"))
     labels = panel.dataframe[0].value
     counts = dict(zip(labels["label"], labels["nodes"], strict=True))
-    assert counts["Trust"] == 10 and counts["CCG"] == 4 and counts["Source"] == 173
+    assert counts["Trust"] == 10 and counts["CCG"] == 4 and counts["Source"] == 183
     assert "valid_from DATE" in labels["properties"][0]
     types = panel.dataframe[1].value
     assert "COMMISSIONS" in set(types["relationship type"])
@@ -225,4 +225,4 @@ def test_the_schema_panel_lists_what_there_is_and_its_examples_run(monkeypatch, 
     _run(app)
     table = app.dataframe[-1].value  # the result, below the panel's two
     assert dict(zip(table["kind"], table["n"], strict=True))["Trust"] == 10
-    assert sum(table["n"]) == 89  # every organisation, and nothing else
+    assert sum(table["n"]) == 95  # every organisation, and nothing else

@@ -73,7 +73,7 @@ def test_networkx_reads_the_gexf_with_names_over_time(bundled, tmp_path):
     path = tmp_path / "history.gexf"
     path.write_bytes(render_snapshot(bundled, "gexf", "2021-06-01"))
     read = nx.read_gexf(path)
-    assert read.number_of_nodes() == 89 and read.number_of_edges() == 214
+    assert read.number_of_nodes() == 95 and read.number_of_edges() == 220
     names = read.nodes["dhsc"]["name"]
     assert [n for n, _, _ in names] == ["Department of Health",
                                         "Department of Health and Social Care"]
