@@ -6,6 +6,9 @@ first version did. They must give the same items, in the same order, on any two 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -228,6 +231,32 @@ def test_a_synthetic_area_is_described_as_the_reference_describes_it(tmp_path: P
             found, expected = changes(graph, a, b), reference(graph, a, b)
             assert found == expected
     assert len(changes(graph, picked[0], picked[-1]).items) > 100  # a real test
+
+
+def test_sessions_asking_at_once_get_the_references_lines(tmp_path: Path) -> None:
+    """The page's sessions are threads sharing one graph: lines made, kept and numbered by
+    one while another reads them, answers kept and dropped (the last 16) by each."""
+    (file := tmp_path / "area.yaml").write_text(make_area(120, seed=4), encoding="utf-8")
+    graph = temporal.build_graph(load(file))
+    stops = [s.day for s in slider_stops(temporal.dataset_of(graph))]
+    pairs = [(a, b) for a in stops[::len(stops) // 10] for b in stops[3::len(stops) // 8]]
+    expected = {pair: reference(graph, *pair) for pair in pairs}
+
+    def ask(turn: int) -> bool:  # each its own way round the pairs, four times
+        mine = pairs[turn * 7:] + pairs[:turn * 7]
+        return all(changes(graph, *pair) == expected[pair] for pair in (mine + mine[::-1]) * 2)
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads taking turns as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(ask, range(4)))
+    finally:
+        sys.setswitchinterval(switching)
+    # and the graph with its kept lines pickles (the warm cache) and answers the same
+    again = pickle.loads(pickle.dumps(graph))
+    again.graph.pop("described", None)
+    assert changes(again, *pairs[0]) == expected[pairs[0]]
 
 
 def test_the_bundled_area_is_described_as_the_reference_describes_it() -> None:

@@ -12,7 +12,8 @@ under the graph are all rendered from these items, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
@@ -32,6 +33,7 @@ SECTIONS = {"began": "Organisations that began", "ended": "Organisations that en
             "relationship ended": "Relationships that ended"}
 _ONE_DAY = dt.timedelta(days=1)
 _KEPT = 16  # descriptions kept per graph
+_KEEPING = threading.Lock()  # the page's sessions are threads: one changes ``kept`` at a time
 
 
 @dataclass(frozen=True)
@@ -92,46 +94,125 @@ def changes(graph: nx.MultiDiGraph, a: DateLike, b: DateLike) -> Changes:
     first, second = as_day(a), as_day(b)
     kept = graph.graph.setdefault("described", {})
     key = (first, second)
-    if key not in kept:
-        kept[key] = _changes(graph, min(key), max(key), swapped=first > second)
-        while len(kept) > _KEPT:
-            kept.pop(next(iter(kept), None), None)  # the oldest (tolerant of another thread)
-    return kept[key]
+    found = kept.get(key)
+    if found is None:  # returned as made: another thread may drop it from ``kept`` at once
+        found = _changes(graph, min(key), max(key), swapped=first > second)
+        with _KEEPING:
+            kept[key] = found
+            while len(kept) > _KEPT:
+                del kept[next(iter(kept))]  # the oldest
+    return found
 
 
-# A line with what it is sorted by within its section: its day (ISO, of fixed width) then its
-# text, as UTF-8 bytes. They sort as the pair (day, text) would (UTF-8's byte order is the
-# order of code points), and bytes compare faster than tuples or strings.
-_Entry = tuple[bytes, Change]
-_BY_DAY_AND_TEXT, _CHANGE = itemgetter(0), itemgetter(1)
-_LINEAGE: tuple = ()  # in place of an entry: a lineage relationship, never listed as begun
+# A line kept with what it is sorted by within its section: its day (ISO, of fixed width),
+# then its text, as UTF-8 read as Latin-1: one byte a character, so it sorts as the pair
+# (day, text) would (UTF-8's byte order is the order of code points), and compares faster.
+_Entry = tuple[str, Change]
+_KEY, _CHANGE = itemgetter(0), itemgetter(1)
+
+
+def _entry(change: Change) -> _Entry:
+    key = change.day.start.isoformat() + change.text
+    return key.encode("utf-8", "surrogatepass").decode("latin-1"), change
+
+
+class _Kept:
+    """One section's lines that read the same whichever two days are compared: made the first
+    time a description needs them, then kept. Once lines are asked for again, every line kept
+    is numbered in the section's order, so a description whose lines are all numbered sorts
+    numbers, not texts."""
+
+    def __init__(self, make: Callable[[str], Change | None]):
+        self.make = make  # None: an id never listed in this section
+        self.lines: dict[str, _Entry] = {}
+        self.unlisted: set[str] = set()
+        # the lines kept when last numbered: id -> place, the lines in that order, and the
+        # ids of lines alike (the same day and text), which keep the order they are asked in;
+        # replaced whole, so a thread reads one numbering
+        self.numbered: tuple[dict[str, int], list[Change], frozenset[str]] = ({}, [], frozenset())
+
+    def sorted(self, ids: Collection[str]) -> list[Change]:
+        """The lines of ``ids`` in the section's order (a stable sort: lines alike keep the
+        order of ``ids``)."""
+        if self.unlisted and not self.unlisted.isdisjoint(ids):
+            ids = [i for i in ids if i not in self.unlisted]
+        place, in_order, alike = self.numbered
+        places = list(map(place.get, ids))
+        if None not in places and alike.isdisjoint(ids):
+            places.sort()
+            return list(map(in_order.__getitem__, places))
+        found = list(map(self.lines.get, ids))  # (a set gives its items in one order)
+        made = None in found
+        if made:
+            found = [entry or self.entry(i) for i, entry in zip(ids, found, strict=True)]
+            if None in found:
+                found = [entry for entry in found if entry is not None]
+        found.sort(key=_KEY)
+        if not made and None in places:  # asked again for lines kept: worth numbering
+            self._number()
+        return list(map(_CHANGE, found))
+
+    def entry(self, line_id: str) -> _Entry | None:
+        """The line of ``line_id`` with its key, made now if not kept yet."""
+        if (kept := self.lines.get(line_id)) is not None:
+            return kept
+        change = self.make(line_id)
+        if change is None:
+            self.unlisted.add(line_id)
+            return None
+        entry = self.lines[line_id] = _entry(change)
+        return entry
+
+    def _number(self) -> None:
+        ordered = sorted(list(self.lines.items()), key=lambda line: line[1][0])
+        alike: set[str] = set()
+        for (before, (key_before, _)), (line_id, (key, _)) in zip(ordered, ordered[1:],
+                                                                   strict=False):
+            if key == key_before:
+                alike.update((before, line_id))
+        self.numbered = ({line_id: n for n, (line_id, _) in enumerate(ordered)},
+                         [change for _, (_, change) in ordered], frozenset(alike))
 
 
 class _Lines:
-    """The lines that read the same whichever two days are compared, made once per graph as
-    they are first needed and then shared by every description: a relationship that began or
-    ended (named as on its own first or last day), a merger or succession, and an organisation
-    of a kind with a lifetime of its own that began or ended (on its ``valid_from`` or
-    ``valid_to``). Only renames and organisations present while related depend on the two
-    days (``_changes`` works those out each time).
+    """The lines that read the same whichever two days are compared, kept per graph and shared
+    by every description: a relationship that began or ended (named as on its own first or
+    last day), a merger or succession, and an organisation of a kind with a lifetime of its
+    own that began or ended (on its ``valid_from`` or ``valid_to``). Only renames and
+    organisations present while related depend on the two days (``_changes`` works those out
+    each time).
 
     Most of a description at national scale is relationships (30,000 lines between two
     distant days at 10,000 organisations), so keeping their lines is what makes a new pair of
-    days cost about as much as ``temporal.diff``."""
+    days cost little more than ``temporal.diff``."""
 
     def __init__(self, graph: nx.MultiDiGraph):
         self.dataset = dataset = temporal.dataset_of(graph)
-        self.by_id = graph.graph["relationships"]  # relationship id -> Relationship
-        self.lineage_types = frozenset(t for t, rt in dataset.relationship_types.items()
-                                       if rt.lineage)
+        self.rels = graph.graph["relationships"]  # id -> Relationship
+        self.lineage = frozenset(t for t, rt in dataset.relationship_types.items() if rt.lineage)
         self.related_kinds = frozenset(k for k, kind in dataset.kinds.items()
                                        if kind.while_related)
-        # id -> entry (_LINEAGE: a lineage relationship, listed as a merger, not as begun)
-        self.began: dict[str, _Entry] = {}
-        self.ended: dict[str, _Entry] = {}
-        self.lineage: dict[str, _Entry] = {}
-        self.org_began: dict[str, _Entry] = {}
-        self.org_ended: dict[str, _Entry] = {}
+        self.began, self.ended = _Kept(self._rel_began), _Kept(self._rel_ended)
+        self.mergers = _Kept(self._merger)
+        self.org_began, self.org_ended = _Kept(self._org_began), _Kept(self._org_ended)
+
+    def _rel_began(self, rel_id: str) -> Change | None:
+        rel = self.rels[rel_id]  # a lineage one is listed as a merger, never as begun
+        return None if rel.type in self.lineage else _relationship(self.dataset, rel, True)
+
+    def _rel_ended(self, rel_id: str) -> Change:
+        return _relationship(self.dataset, self.rels[rel_id], began=False)
+
+    def _merger(self, rel_id: str) -> Change:
+        return _lineage(self.dataset, self.rels[rel_id])
+
+    def _org_began(self, org_id: str) -> Change:  # its own lifetime: from its valid_from
+        org = self.dataset.organisations[org_id]
+        return _began(org, org.valid_from)
+
+    def _org_ended(self, org_id: str) -> Change:  # until its valid_to
+        org = self.dataset.organisations[org_id]
+        return _ended(org, org.valid_to)
 
     @staticmethod
     def of(graph: nx.MultiDiGraph) -> _Lines:
@@ -140,79 +221,34 @@ class _Lines:
             found = graph.graph.setdefault("described_lines", _Lines(graph))
         return found
 
-    def relationships(self, ids: Iterable[str], began: bool) -> list[_Entry]:
-        return _looked_up(ids, self.began, self._began) if began else _looked_up(
-            ids, self.ended, self._ended)
-
-    def _began(self, rel_id: str) -> _Entry:
-        rel = self.by_id[rel_id]
-        entry = _LINEAGE if rel.type in self.lineage_types else _entry(
-            _relationship(self.dataset, rel, began=True))
-        self.began[rel_id] = entry
-        return entry
-
-    def _ended(self, rel_id: str) -> _Entry:
-        entry = self.ended[rel_id] = _entry(_relationship(self.dataset, self.by_id[rel_id],
-                                                          began=False))
-        return entry
-
-    def mergers(self, ids: Iterable[str]) -> list[_Entry]:
-        return _looked_up(ids, self.lineage, self._merger)
-
-    def _merger(self, rel_id: str) -> _Entry:
-        entry = self.lineage[rel_id] = _entry(_lineage(self.dataset, self.by_id[rel_id]))
-        return entry
-
     def organisations(self, graph: nx.MultiDiGraph, ids: Iterable[str], began: bool,
-                      a: dt.date, b: dt.date) -> list[_Entry]:
-        kept, found = self.org_began if began else self.org_ended, []
-        for org_id in ids:
-            entry = kept.get(org_id)
-            if entry is None:
-                org = self.dataset.organisations[org_id]
-                if org.kind in self.related_kinds:  # its days depend on its relationships
-                    found.append(_entry(_organisation_began(graph, org_id, a, b) if began
-                                        else _organisation_ended(graph, org_id, a, b)))
-                    continue
-                # its own lifetime: it began on its valid_from, ended on its valid_to
-                entry = kept[org_id] = _entry(_began(org, org.valid_from) if began
-                                              else _ended(org, org.valid_to))
-            found.append(entry)
-        return found
-
-
-def _looked_up(ids: Iterable[str], kept: dict[str, _Entry],
-               make: Callable[[str], _Entry]) -> list[_Entry]:
-    """The entries of ``ids`` in their order, made where not kept yet, without _LINEAGE."""
-    ids = ids if isinstance(ids, (tuple, list)) else tuple(ids)
-    found = list(map(kept.get, ids))
-    if None in found:
-        found = [make(i) if entry is None else entry for i, entry in zip(ids, found, strict=True)]
-    return [entry for entry in found if entry] if _LINEAGE in found else found
-
-
-def _entry(change: Change) -> _Entry:
-    return (change.day.start.isoformat() + change.text).encode("utf-8", "surrogatepass"), change
+                      a: dt.date, b: dt.date) -> list[Change]:
+        """Those of a kind present only while related are dated by their relationships, so
+        worked out each time and sorted in."""
+        ids, orgs = tuple(ids), self.dataset.organisations
+        kept = self.org_began if began else self.org_ended
+        if not self.related_kinds or not any(orgs[i].kind in self.related_kinds for i in ids):
+            return kept.sorted(ids)
+        dated = _organisation_began if began else _organisation_ended
+        entries = [_entry(dated(graph, i, a, b)) if orgs[i].kind in self.related_kinds
+                   else kept.entry(i) for i in ids]
+        entries.sort(key=_KEY)
+        return list(map(_CHANGE, entries))
 
 
 def _changes(graph: nx.MultiDiGraph, first: dt.date, second: dt.date, swapped: bool) -> Changes:
     lines = _Lines.of(graph)
     change = temporal.diff(graph, first, second)
-    renamed = [_entry(_renamed(temporal.organisation(graph, org_id), first, second))
-               for org_id in change.renamed]
-    # the sections in the order of SECTIONS, each sorted by day, then text (a stable sort:
-    # lines alike keep the order the diff gave them)
-    sections = (lines.organisations(graph, change.added, True, first, second),
-                lines.organisations(graph, change.removed, False, first, second),
-                renamed,
-                lines.mergers(change.lineage),
-                lines.relationships(change.relationships_added, began=True),
-                lines.relationships(change.relationships_removed, began=False))
-    items: list[Change] = []
-    for entries in sections:
-        entries.sort(key=_BY_DAY_AND_TEXT)
-        items.extend(map(_CHANGE, entries))
-    return Changes(first, second, swapped, tuple(items))
+    renamed = sorted((_entry(_renamed(temporal.organisation(graph, org_id), first, second))
+                      for org_id in change.renamed), key=_KEY)
+    # the sections in the order of SECTIONS, each sorted by day, then text
+    items = (*lines.organisations(graph, change.added, True, first, second),
+             *lines.organisations(graph, change.removed, False, first, second),
+             *map(_CHANGE, renamed),
+             *lines.mergers.sorted(change.lineage),
+             *lines.began.sorted(change.relationships_added),
+             *lines.ended.sorted(change.relationships_removed))
+    return Changes(first, second, swapped, items)
 
 
 def _since(days: list[dt.date], holds: Callable[[dt.date], bool], b: dt.date) -> dt.date:
