@@ -1,13 +1,15 @@
 """A view's boxes in layers, like an organisation chart: one layer per kind ``tier`` (0 at the
-top), each layer in the all-time order, wrapped into rows no wider than the frame, each box in
-the column that brings it nearest the boxes it is linked to.
+top), each layer in its order (``graph.drawing.order``), wrapped column by column into rows no
+wider than the frame, each box in the column that brings it nearest the boxes it is linked to.
 
 - **Tiers** come from the kinds in the YAML, so any area gets them. A kind present only while
   related (people) has no layer of its own: a person sits beside the body where they hold
   their role, in its row (``NodeSpec.beside``).
-- **Order** within a layer is the all-time order (``graph.drawing.layout.all_time_order``:
-  crossing minimisation over the whole history), so a box present on both sides of a slider
-  step keeps its tier and its place among the others: the reader's mental map holds.
+- **Order** within a layer is the day's order (``graph.drawing.order.order_at``: one order per
+  tier for all the views, crossings minimised over them all), so a box present on both sides
+  of a slider step keeps its tier and its place among the others: the reader's mental map
+  holds. A wrapped layer is read column by column (left to right, top to bottom within a
+  column), so its order runs left to right as in one row.
 - **Columns**: every row's boxes keep their order and take the columns nearest the mean column
   of their neighbours in the other rows (a few sweeps down and up, as in Sugiyama's
   coordinate assignment), so a regional body sits above the bodies it oversees rather than at
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Protocol
 
 
@@ -63,6 +66,10 @@ def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSp
         for extra in unit[frame.columns:]:  # more guests than a row holds: their own units
             layers[spec.tier].append([extra])
     rows: list[tuple[int, list[list[str]]]] = []
+    after: dict[str, str] = {}  # a unit's host -> the next unit's in the tier's order
+    for units in layers.values():
+        if len(units) <= WRAP_DP_LIMIT:  # wrapped column by column (see ``_wrap``)
+            after.update((a[0], b[0]) for a, b in zip(units, units[1:], strict=False))
     for tier in sorted(layers):
         wrapped = _wrap(layers[tier], frame.columns)
         # where the empty columns for role labels cost the tier a row, it goes without them
@@ -70,27 +77,33 @@ def layered_rows(frame: Frame, nodes: Sequence[NodeSpec], edges: Sequence[EdgeSp
         tight = _wrap([[i for i in unit if not i.startswith(GAP)] for unit in layers[tier]],
                       frame.columns)
         rows += [(tier, chunk) for chunk in (tight if len(tight) < len(wrapped) else wrapped)]
-    columns = _columns(rows, edges, frame.columns)
+    columns = _columns(rows, edges, frame.columns, after)
     return [(tier, [(columns[node_id], node_id) for unit in units for node_id in unit
                     if keep_gaps or not node_id.startswith(GAP)], None)
             for tier, units in rows]
 
 
-WRAP_DP_LIMIT = 200  # units in a layer; beyond, the partition is found by bisection
+WRAP_DP_LIMIT = 200  # units in a layer; beyond, consecutive runs found by bisection
 
 
 def _wrap(units: list[list[str]], columns: int) -> list[list[list[str]]]:
-    """Units split, in order, into as few rows of at most ``columns`` cells as hold them, the
-    widest row as narrow as can be (a linear partition, by dynamic programming; for a layer
-    of thousands, as at national scale, by bisection on the widest row and greedy filling)."""
+    """Units split into as few rows of at most ``columns`` cells as hold them, column by
+    column: each unit, in order, goes to the row whose boxes end furthest left (the upper on
+    a tie), so the tier's order runs left to right across its rows, as in one row, and its
+    lines keep the order the crossing minimisation gave them. (A layer of thousands, as at
+    national scale, is cut into consecutive runs instead, found by bisection.)"""
     widths = [len(u) for u in units]
     if len(units) > WRAP_DP_LIMIT:
         return _wrap_greedy(units, widths, columns)
-    total = sum(widths)
-    for count in range(max(1, -(-total // columns)), len(units) + 1):
-        cuts = _partition(widths, count)
-        if cuts is not None and max(sum(widths[a:b]) for a, b in cuts) <= columns:
-            return [units[a:b] for a, b in cuts]
+    for count in range(max(1, -(-sum(widths) // columns)), len(units) + 1):
+        rows: list[list[list[str]]] = [[] for _ in range(count)]
+        ends = [0] * count
+        for unit, width in zip(units, widths, strict=True):
+            row = min(range(count), key=lambda k: (ends[k], k))
+            rows[row].append(unit)
+            ends[row] += width
+        if max(ends) <= columns:
+            return [row for row in rows if row]
     return [[unit] for unit in units]
 
 
@@ -115,35 +128,12 @@ def _wrap_greedy(units: list[list[str]], widths: list[int], columns: int
     return fill(low)
 
 
-def _partition(widths: list[int], count: int) -> list[tuple[int, int]] | None:
-    """``widths`` cut into ``count`` consecutive non-empty runs, the widest as narrow as can be."""
-    n = len(widths)
-    if count > n:
-        return None
-    prefix = [0]
-    for w in widths:
-        prefix.append(prefix[-1] + w)
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(count + 1)]
-    cut = [[0] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0
-    for k in range(1, count + 1):
-        for end in range(k, n + 1):
-            for start in range(k - 1, end):
-                value = max(best[k - 1][start], prefix[end] - prefix[start])
-                if value < best[k][end]:
-                    best[k][end], cut[k][end] = value, start
-    runs, end = [], n
-    for k in range(count, 0, -1):
-        runs.append((cut[k][end], end))
-        end = cut[k][end]
-    return runs[::-1]
-
-
 def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
-             columns: int) -> dict[str, int]:
-    """Node id -> column: each row's units in order, spread at first, then moved towards the
-    mean column of their neighbours in other rows."""
+             columns: int, after: dict[str, str]) -> dict[str, int]:
+    """Node id -> column: each row's units in order, packed as wrapped at first, then moved
+    towards the mean column of their neighbours in other rows. A tier wrapped column by
+    column keeps its order across its rows throughout: each unit starts right of the one
+    before it in the tier's order, or in the same column and below it (``limits``)."""
     row_of = {node_id: r for r, (_, units) in enumerate(rows) for u in units for node_id in u}
     neighbours: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
@@ -151,12 +141,28 @@ def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
         if a in row_of and b in row_of and row_of[a] != row_of[b]:
             neighbours[a].append(b)
             neighbours[b].append(a)
+    before = {b: a for a, b in after.items()}
+
+    def limits(r: int, unit: list[str]) -> tuple[int, int]:
+        """The first and last column ``unit`` of row ``r`` may start at, given its neighbours
+        in the tier's order that sit in other rows."""
+        low, high = 0, columns - len(unit)
+        previous, following = before.get(unit[0]), after.get(unit[0])
+        if previous in row_of and row_of[previous] != r:
+            low = max(low, place[previous] + (row_of[previous] > r))
+        if following in row_of and row_of[following] != r:
+            high = min(high, place[following] - (row_of[following] < r))
+        return low, high
+
     place: dict[str, int] = {}
-    for _, units in rows:
-        widths = [len(u) for u in units]
-        spare = columns - sum(widths)
-        starts = _assign(widths, [None] * len(units), columns, even=spare)
-        _fill(place, units, starts)
+    tier_rows: dict[int, list[int]] = defaultdict(list)
+    for r, (tier, _) in enumerate(rows):
+        tier_rows[tier].append(r)
+    for members in tier_rows.values():  # packed as wrapped, the tier centred in the frame
+        shift = max(0, (columns - max(sum(len(u) for u in rows[r][1]) for r in members)) // 2)
+        for r in members:
+            _fill(place, rows[r][1], list(accumulate(
+                (len(u) for u in rows[r][1][:-1]), initial=shift)))
     order = list(range(len(rows)))
     for sweep in range(SWEEPS):
         for r in (order if sweep % 2 == 0 else order[::-1]):
@@ -167,9 +173,9 @@ def _columns(rows: list[tuple[int, list[list[str]]]], edges: Sequence[EdgeSpec],
                 # the unit's first column is wanted where its host would be at the centre
                 wanted.append(sum(near) / len(near) if near else None)
             starts = _assign([len(u) for u in units], wanted, columns,
-                             current=[place[u[0]] for u in units])
+                             [place[u[0]] for u in units], [limits(r, u) for u in units])
             _fill(place, units, starts)
-    _untangle(rows, place, edges, columns)
+    _untangle(rows, place, edges, limits)
     return place
 
 
@@ -178,7 +184,7 @@ UNTANGLE_LIMIT = 3_000  # lines; each move counts crossings against all of them
 
 
 def _untangle(rows: list[tuple[int, list[list[str]]]], place: dict[str, int],
-              edges: Sequence[EdgeSpec], columns: int) -> None:
+              edges: Sequence[EdgeSpec], limits) -> None:
     """Each unit moved, within its row and keeping the order, to the free column where the
     straight lines of its edges cross the fewest others (a few rounds, while any move helps):
     the barycentre sweeps bring linked boxes near each other but do not count crossings."""
@@ -205,13 +211,15 @@ def _untangle(rows: list[tuple[int, list[list[str]]]], place: dict[str, int],
 
     for _ in range(UNTANGLE_ROUNDS):
         moved = False
-        for _, units in rows:
+        for r, (_, units) in enumerate(rows):
             for k, unit in enumerate(units):
                 mine = sorted({i for node_id in unit for i in touching.get(node_id, ())})
                 if not mine:
                     continue
-                low = place[units[k - 1][-1]] + 1 if k else 0
-                high = (place[units[k + 1][0]] if k + 1 < len(units) else columns) - len(unit)
+                low, high = limits(r, unit)
+                low = max(low, place[units[k - 1][-1]] + 1 if k else 0)
+                high = min(high, place[units[k + 1][0]] - len(unit) if k + 1 < len(units)
+                           else high)
                 start = best = place[unit[0]]
                 fewest = _crossings_of(xs, ys, mine)
                 for column in range(low, high + 1):
@@ -251,23 +259,15 @@ def _fill(place: dict[str, int], units: list[list[str]], starts: list[int]) -> N
 
 
 def _assign(widths: list[int], wanted: list[float | None], columns: int,
-            current: list[int] | None = None, even: int | None = None) -> list[int]:
-    """First columns for units of ``widths`` in order, not overlapping, within ``columns``,
-    each as near its ``wanted`` column as can be (least squares, by dynamic programming); a
-    unit that wants nothing stays near its ``current`` column, or (``even``) the units are
-    spread evenly with the spare columns around them."""
+            current: list[int], limits: list[tuple[int, int]]) -> list[int]:
+    """First columns for units of ``widths`` in order, not overlapping, within ``columns``
+    and each within its ``limits``, each as near its ``wanted`` column as can be (least
+    squares, by dynamic programming); a unit that wants nothing stays near its ``current``
+    column. Where no such columns exist, ``current``."""
     count = len(widths)
     if count == 0:
         return []
-    if even is not None:
-        gap = even / (count + 1)
-        starts, x = [], gap
-        for w in widths:
-            starts.append(round(x))
-            x += w + gap
-        return _legal(starts, widths, columns)
-    targets = [w if w is not None else (current[i] if current else 0.0)
-               for i, w in enumerate(wanted)]
+    targets = [w if w is not None else current[i] for i, w in enumerate(wanted)]
     weight = [1.0 if w is not None else 0.2 for w in wanted]
     inf = float("inf")
     # best[i][c]: least cost of units 0..i with unit i starting at column c
@@ -275,7 +275,8 @@ def _assign(widths: list[int], wanted: list[float | None], columns: int,
     back = [[-1] * columns for _ in range(count)]
     for i in range(count):
         room_after = sum(widths[i + 1:])
-        for c in range(columns - room_after - widths[i] + 1):
+        low, high = limits[i]
+        for c in range(max(0, low), min(columns - room_after - widths[i], high) + 1):
             cost = weight[i] * (c - targets[i]) ** 2
             if i == 0:
                 best[i][c] = cost
@@ -285,20 +286,10 @@ def _assign(widths: list[int], wanted: list[float | None], columns: int,
                 value, p = min(previous)
                 best[i][c], back[i][c] = value + cost, p
     c = min(range(columns), key=lambda k: (best[-1][k], k))
+    if best[-1][c] == inf:
+        return list(current)
     starts = [0] * count
     for i in range(count - 1, -1, -1):
         starts[i] = c
         c = back[i][c]
     return starts
-
-
-def _legal(starts: list[int], widths: list[int], columns: int) -> list[int]:
-    """``starts`` pushed right where units would overlap and left where they would overflow."""
-    fixed = list(starts)
-    for i in range(1, len(fixed)):
-        fixed[i] = max(fixed[i], fixed[i - 1] + widths[i - 1])
-    limit = columns
-    for i in range(len(fixed) - 1, -1, -1):
-        fixed[i] = min(fixed[i], limit - widths[i])
-        limit = fixed[i]
-    return fixed
