@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graph.core.dates import PartialDate
@@ -151,8 +151,20 @@ def test_applying_diff_a_b_to_at_a_gives_at_b(dataset: Dataset, a: dt.date, b: d
     assert apply_diff(at(graph, a), diff(graph, a, b)) == at(graph, b)
 
 
+# A person (present only while related) on both days compared, but between its relationships
+# (one ending on 2 January 2010, the next from the 3rd) on the day its new name took effect.
+BETWEEN_RELATIONSHIPS = Dataset(
+    Area("generated"), {}, {"K": Kind("K", "K"), "P": Kind("P", "P", present="while_related")},
+    {"R": RelationshipType("R", "R")},
+    {"o0": Organisation("o0", "Org 0", "P", None, None,
+                        (FormerName("old name 0", PartialDate(2010, 1, 2)),))},
+    (Relationship("o0|R|o0|0", "o0", "R", "o0", None, PartialDate(2010, 1, 2)),
+     Relationship("o0|R|o0|1", "o0", "R", "o0", PartialDate(2010, 1, 3), None)))
+
+
 @settings(max_examples=150, deadline=None)
 @given(datasets(), days, days)
+@example(BETWEEN_RELATIONSHIPS, dt.date(2010, 1, 1), dt.date(2010, 1, 3))
 def test_every_line_of_a_description_is_dated_between_the_dates_compared(
         dataset: Dataset, a: dt.date, b: dt.date) -> None:
     """Each change is dated on the very day it happened, between the two dates (a start is its
@@ -172,8 +184,13 @@ def test_every_line_of_a_description_is_dated_between_the_dates_compared(
         elif item.section == "ended":
             assert before.organisations[item.id] == item.name
             assert item.id not in on.organisations
-        elif item.section == "renamed":
-            assert before.organisations[item.id] != item.name == on.organisations[item.id]
+        elif item.section == "renamed":  # on the day the name took effect, which is true even
+            # where a person (kind P) is between relationships that day, so not drawn
+            org = dataset.organisations[item.id]
+            assert org.name_at(day - one_day) != item.name == org.name_at(day)
+            for view, named in ((before, org.name_at(day - one_day)), (on, item.name)):
+                if org.kind != "P" or item.id in view.organisations:
+                    assert view.organisations[item.id] == named
         elif item.section == "relationship began":
             assert item.id in on.relationships - before.relationships
             assert item.effective_from == item.day
