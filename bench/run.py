@@ -2,6 +2,7 @@
 
     python bench/run.py            # the bundled file, 1,000 and 10,000 organisations, national ODS
     python bench/run.py --quick    # the bundled file and 1,000 organisations, about three minutes
+    python bench/run.py --smoke    # every figure once on a synthetic area of 60 (the test's run)
 
 Times are medians over several runs (wall clock). Peers on the same data: Raphtory for ``at``
 and ``diff`` (``requirements-dev.txt``), Neo4j for the load and the saved queries when
@@ -39,12 +40,19 @@ BUNDLED = stores.BUNDLED
 ODS_DIR = ROOT / "data" / "ods"
 
 
-def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
+SMOKE_SIZE = 60  # organisations of the smoke run's one area (45 to 48 on any day; the least)
+SMOKE_ROUTED = 40  # boxes of the smoke run's routed view
+
+
+def bench_size(label: str, path: Path, mode: str, bundled: object | None,
                work: Path) -> Rows:
-    """Every figure for one data file, printed as it is measured."""
+    """Every figure for one data file, printed as it is measured. ``mode`` is "full",
+    "quick" (fewer repeats) or "smoke" (each figure measured once: the code runs, the figures
+    say little)."""
     rows = Rows(label)
+    quick = mode != "full"
     big = path.stat().st_size > 3_000_000
-    repeat = 3 if quick else 5
+    repeat = {"full": 5, "quick": 3}.get(mode, 1)
     heavy = 1 if quick else 3  # loads of the whole file, seconds each
     slow = 1 if (big or quick) else 3  # baselines that take many seconds
     print(f"{label} ({path.name}, {path.stat().st_size / 1e6:.1f} MB)", flush=True)
@@ -56,7 +64,7 @@ def bench_size(label: str, path: Path, quick: bool, bundled: object | None,
     graph = temporal.build_graph(dataset)
     timeline.time_questions(rows, graph, repeat)
     peers.raphtory(rows, graph, repeat)
-    timeline.page_moves(rows, graph, repeat, recent=4 if quick else 0)
+    timeline.page_moves(rows, graph, repeat, recent={"full": 0, "quick": 4}.get(mode, 1))
     load = stores.embedded_load(rows, dataset, path, work, heavy)
     rows.add("validate + embedded load, cold", validate + load,
              "the marked pass + the old load", rows_value(rows, "validate", baseline=True)
@@ -74,17 +82,27 @@ def rows_value(rows: Rows, measure: str, baseline: bool = False) -> float:
     return row.baseline_value if baseline else row.value
 
 
-def sizes(quick: bool) -> list[tuple[str, Path]]:
-    """(label, file) per size; synthetic files are written on first use (deterministic)."""
+def synthetic(n: int) -> Path:
+    """The synthetic area of ``n`` organisations (seed 1), written on first use."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    file = CACHE / f"area-{n}-seed1.yaml"
+    if not file.exists():
+        made = CACHE / f".{file.name}.{os.getpid()}"  # whole or not at all: two runs at once
+        made.write_text(make_area(n, seed=1), encoding="utf-8")
+        made.replace(file)
+    return file
+
+
+def sizes(mode: str) -> list[tuple[str, Path]]:
+    """(label, file) per size; synthetic files are written on first use (deterministic)."""
+    if mode == "smoke":
+        return [(f"{SMOKE_SIZE:,} synthetic", synthetic(SMOKE_SIZE))]
+    quick = mode == "quick"
     chosen: list[tuple[str, Path]] = []
     if BUNDLED.exists():
         chosen.append(("bundled BLMK", BUNDLED))
     for n in ((1000,) if quick else (1000, 10000)):
-        file = CACHE / f"area-{n}-seed1.yaml"
-        if not file.exists():
-            file.write_text(make_area(n, seed=1), encoding="utf-8")
-        chosen.append((f"{n:,} synthetic", file))
+        chosen.append((f"{n:,} synthetic", synthetic(n)))
     national = CACHE / "national-ods.yaml"
     if not quick and not national.exists() and ODS_DIR.is_dir():
         subprocess.run([sys.executable, "-m", "graph", "import-ods", "--ods-dir", str(ODS_DIR),
@@ -115,9 +133,15 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="the bundled file and 1,000 organisations only (about three minutes)")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--quick", action="store_true",
+                       help="the bundled file and 1,000 organisations only (about three minutes)")
+    modes.add_argument("--smoke", action="store_true",
+                       help=f"every figure once, on a synthetic area of {SMOKE_SIZE} organisations "
+                            f"and a routed view of about {SMOKE_ROUTED} boxes: checks that the "
+                            "benchmark runs (tests/test_bench.py), its figures mean little")
     args = parser.parse_args(argv)
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     started = time.perf_counter()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     bundled = dataset_loader.load(BUNDLED) if BUNDLED.exists() else None
@@ -125,12 +149,16 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as work:
-        for label, path in sizes(args.quick):
-            size_rows = bench_size(label, path, args.quick, bundled, Path(work))
+        for label, path in sizes(mode):
+            size_rows = bench_size(label, path, mode, bundled, Path(work))
             rows += size_rows
             notes += size_rows.notes
-    # quick: one cold routing of the 300-box view (about 35 s), not the A4 sheet's (50 s)
-    routed = timeline.routing(CACHE, 1 if args.quick else 5, sheet=not args.quick)
+    # quick: one cold routing of the 300-box view (about 35 s), not the A4 sheet's (50 s);
+    # smoke: one of a view of about 45 boxes of the smoke run's area
+    if mode == "smoke":
+        routed = timeline.routing(synthetic(SMOKE_SIZE), 1, sheet=False, boxes=SMOKE_ROUTED)
+    else:
+        routed = timeline.routing(synthetic(390), 1 if args.quick else 5, sheet=not args.quick)
     rows += routed
     notes += routed.notes
     print()
@@ -139,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     for note in notes:
         print(f"- {note}")
     print()
-    picture.report(list(picture.AREAS))
-    print(f"\n{'quick' if args.quick else 'full'} run on {machine()} "
+    # smoke: the report of the smallest area only (the bundled one draws 15 stops, dot each)
+    picture.report(list(picture.AREAS)[-1:] if mode == "smoke" else list(picture.AREAS))
+    print(f"\n{mode} run on {machine()} "
           f"({load_before:.1f} at the start); took {time.perf_counter() - started:.0f} s")
     return 0
 

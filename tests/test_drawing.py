@@ -30,7 +30,7 @@ DATA = ROOT / "tests" / "data"
 AREAS = {"bundled": ROOT / "data" / "orgs.yaml", "mini": DATA / "mini.yaml",
          "schools": DATA / "other_area.yaml", "academies": DATA / "schools.yaml",
          "hostile": DATA / "hostile.yaml"}
-SYNTHETIC_SIZE = 200  # views of 140-160 boxes (300 gave 200-240, 20 s of routing each)
+SYNTHETIC_SIZE = 200  # views of 137-167 boxes, up to 552 lines (300: 203-243 boxes, 20 s each)
 SMALL_SYNTHETIC_SIZE = 120  # for the random dates: the same kind of area, a tenth of the cost
 EPS = 1e-3  # the JSON keeps 4 decimals
 
