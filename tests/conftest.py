@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,13 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER and "ORGS_CACHE_DIR" not in os.environ:
     os.environ["ORGS_CACHE_DIR"] = str(ROOT / ".cache" / f"tests-{_WORKER}")
+
+
+# Property tests draw the same examples on every run (a rare case found once then fails every
+# run, not one run in a hundred); ORGS_HYPOTHESIS=explore draws new ones each run.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("ORGS_HYPOTHESIS", "repeatable"))
 
 
 # modules that reach the server without naming its fixture in a test's signature

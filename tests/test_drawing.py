@@ -448,6 +448,21 @@ def test_crossings_stay_within_1_65_times_graphviz_dot_on_the_same_boxes_and_edg
     assert figures["crossings"] <= 1.65 * figures["dot"]
 
 
+def test_sifting_beyond_its_budget_keeps_the_starting_order_or_thins_the_views(monkeypatch):
+    """An area whose views would take minutes to sift keeps the order it started from (the
+    whole history's, from dot) or sifts over every k-th view."""
+    from graph.drawing import sifting
+    from graph.drawing.sifting import View, sifted
+
+    views = [View({0: ["a", "b", "c"], 1: ["x", "y"]}, [("a", "y"), ("c", "x")])] * 4
+    start = {"a": 0, "b": 1, "c": 2, "x": 0, "y": 1}
+    assert sifted(views, start) != {"a": 0, "b": 1, "c": 2, "x": 0, "y": 1}  # it uncrosses
+    monkeypatch.setattr(sifting, "BUDGET", 0)
+    assert sifted(views, start) == start
+    monkeypatch.setattr(sifting, "BUDGET", 2 * 4 * 2 ** 2)  # two of the four views
+    assert len(sifting._within_budget(views, 4)) == 2
+
+
 @st.composite
 def views_over_time(draw):
     """A few views of up to four tiers: boxes that come and go, random lines between them."""
