@@ -24,6 +24,7 @@ from graph.page import details, events, prefetch, state, story, twin, view
 from graph.page.component import graph_view
 from graph.page.text import link, md
 from graph.page.timebar import timebar
+from graph.page.widgets import compare as compare_section
 from graph.page.widgets import console as console_section
 from graph.page.widgets import film as film_section
 from graph.page.widgets import sources as sources_section
@@ -179,16 +180,7 @@ with side_column, st.container(key="side-panel"):
     tabs = dict(zip(names, st.tabs(names, key="side_tab", on_change="rerun"), strict=True))
     if found is not None:
         with tabs["Changes"], st.container(height=600, key="changes", border=False):
-            st.markdown(f"**{md(found.heading)}**")
-            sections, _ = twin.compare_list(found, dataset, cited)
-            for section in sections:
-                st.markdown(f"**{md(section.title)}**")
-                st.markdown("\n".join(f"- {line.markdown}" for line in section.lines))
-            if not sections:
-                st.text("Nothing changed.")
-            listed = twin.sources_of(sections)
-            with st.expander(f"Sources ({len(listed)})"):
-                st.markdown("\n\n".join(e.markdown for e in listed))
+            compare_section.show(found, dataset, cited)  # counts first, then pages of lines
     with tabs["Details"]:
         st.selectbox("Details of", ["", *named], key="selected",
                      format_func=lambda o: named.get(o, "Click a node, or pick here"))
@@ -251,9 +243,15 @@ with st.sidebar:
     st.download_button("Table (CSV)", organisations.to_csv(index=False), f"{name}.csv",
                        "text/csv", on_click="ignore")
     too_large = view.sheet_problem(graph, shown, current)
+    too_much = view.html_problem(graph, shown, current)  # the whole of a large area
     for fmt, (mime, extension) in SNAPSHOT_FORMATS.items():
         if too_large and fmt in ("svg", "png"):
             st.caption(md(f"{fmt.upper()}: {too_large}"))
+            continue
+        if too_much and fmt == "html":
+            st.download_button("HTML", b"", key="html_refused", disabled=True,
+                               help=md(too_much))
+            st.caption(md(f"HTML: {too_much}"))
             continue
         st.download_button(
             fmt.upper(), on_click="ignore", file_name=f"{name}{extension}", mime=mime,

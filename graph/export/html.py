@@ -24,6 +24,8 @@ from graph.core.temporal import dataset_of
 from graph.drawing.picture import drawing
 from graph.drawing.scene import GHOST_LABEL, STATE_COLOURS
 from graph.drawing.vis import OPTIONS, routes_script, script_json, vis_data, vis_network_assets
+from graph.export import html_scale
+from graph.export.options import SnapshotError
 from graph.export.request import SnapshotRequest, caption
 
 _TOKEN = re.compile(r"@@([A-Z_]+)@@")
@@ -49,7 +51,16 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
     cited: set[str] = set()
     stop_list = []
     start = 0
-    for day, title in stops(graph, request):
+    listed = stops(graph, request)
+    drawn = html_scale.stops_to_draw([day for day, _ in listed],
+                                     html_scale.changing_days(graph, request))
+    for (day, title), draw in zip(listed, drawn, strict=True):
+        if not draw:  # nothing in the selection changes: the frame before, as it was
+            stop_list.append({**stop_list[-1], "date": day.isoformat(), "words": words(day),
+                              "title": title})
+            if day == request.day:
+                start = len(stop_list) - 1
+            continue
         view = request.scene(graph, day)
         frame = {**vis_data(view, drawing(graph, view, "screen")), "sources": list(view.sources),
                  "kinds": [k.id for k in view.kinds], "types": [t.id for t in view.types],
@@ -82,7 +93,16 @@ def timeline_data(graph: nx.MultiDiGraph, request: SnapshotRequest) -> dict:
             "stateColours": {**STATE_COLOURS, "ghost": "#999999"}, "stateLabels": states}
 
 
+def problem(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str | None:
+    """Why the offline page of ``request`` is refused (too much to draw), or None; quick
+    (``graph.export.html_scale``), so the page can say it before anything is drawn."""
+    return html_scale.problem(graph, request, [day for day, _ in stops(graph, request)])
+
+
 def page(graph: nx.MultiDiGraph, request: SnapshotRequest) -> str:
+    refused = problem(graph, request)
+    if refused:
+        raise SnapshotError(refused)
     view = request.scene(graph)
     text = caption(graph, view, request)
     js, css = vis_network_assets()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:=<&\"'])")
@@ -14,6 +15,7 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+@lru_cache(maxsize=1 << 16)  # a view numbers every source it cites on every rerun
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for a Markdown link target, or None (``javascript:`` and the like
     are never linked). Characters that would end the link are percent-encoded."""

@@ -19,6 +19,7 @@ from graph.drawing.order import epochs_of
 from graph.drawing.picture import drawing
 from graph.drawing.scene import Scene, scene
 from graph.drawing.vis import OPTIONS, STATE_LABELS, highlight, vis_data
+from graph.export import html as html_export
 from graph.export import image
 from graph.export.request import SnapshotError, make_request
 from graph.page import twin
@@ -109,6 +110,18 @@ def sheet_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> 
     except SnapshotError as error:
         return str(error)
     return image.problem(graph, request)
+
+
+def html_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> str | None:
+    """Why this view cannot be downloaded as one offline HTML page (too much to draw: the
+    whole of a large area), or None; worked out without drawing anything."""
+    try:
+        request = make_request(graph, "html", shown.day, focus=state.focus, depth=state.depth,
+                               kinds=state.kinds, types=state.types,
+                               diff_from=shown.scene.diff_from)
+    except SnapshotError as error:
+        return str(error)
+    return html_export.problem(graph, request)
 
 
 def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
