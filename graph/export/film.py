@@ -31,7 +31,7 @@ from graph.drawing.picture import specs
 from graph.drawing.scene import Scene
 from graph.drawing.stage import stage_grid
 from graph.drawing.text import LINE_HEIGHT
-from graph.export.image import PT_PER_MM
+from graph.export.image import MIN_PT
 from graph.export.options import FILM_FORMATS, FILM_SIZES
 from graph.export.options import FILM_STEPS as STEPS
 from graph.export.request import (
@@ -46,16 +46,21 @@ from graph.export.request import (
 from graph.export.snapshot import file_name as snapshot_name
 
 FPS_RANGE = (1, 30)
+# legible on a screen: the smallest text is TEXT_PX pixels at TEXT_WIDTH pixels wide (and at
+# any wider film), MIN_PT on the film's sheet (``FilmRequest.sheet``)
+TEXT_PX = 12.0
+TEXT_WIDTH = 960
+FILM_BOX_PT = {"a4": 88.0, "slide": 86.0}  # a box's width, in the film's points
 WIDTH_RANGE = (320, 3840)
 HOLD_SECONDS = 1.5  # each day, as the page's play button steps
 FADE_SECONDS = 0.5  # the fade from one day to the next
 CARD_SECONDS = 4.0  # each closing card of sources
 # the frame's words, in points (graph.export.film_sheet draws them): the room they leave is
 # what the film's grid is fitted to
-MARGIN_PT = 16.0
-AREA_PT = 8.0  # the area's name (and the focus) above the date
-DATE_PT = 16.0
-TITLE_PT = 10.0  # that day's snapshot and events
+MARGIN_PT = 8.0
+AREA_PT = 7.0  # the area's name (and the focus) above the date
+DATE_PT = 12.0
+TITLE_PT = 8.0  # that day's snapshot and events
 TITLE_LINES = 2
 HEADING_PT = (AREA_PT + DATE_PT + TITLE_PT * TITLE_LINES) * LINE_HEIGHT + 6
 FOOTER_PT = 4 * 7.0 * LINE_HEIGHT + 6  # three lines of legend and the data version, at 7 pt
@@ -85,6 +90,16 @@ class FilmRequest:
     def height(self) -> int:
         width_mm, height_mm, _ = SIZES[self.size]
         return int(round(self.width * height_mm / width_mm / 2)) * 2  # even, as codecs need
+
+    @property
+    def sheet(self) -> tuple[float, float]:
+        """The frame's width and height in points: the film is drawn on a sheet of the size's
+        shape, sized so that its smallest text (``MIN_PT``, 7 pt) is ``TEXT_PX`` pixels at
+        the film's width, or at ``TEXT_WIDTH`` pixels for a narrower film (which shows it
+        proportionally smaller)."""
+        width_mm, height_mm, _ = SIZES[self.size]
+        width_pt = max(self.width, TEXT_WIDTH) * MIN_PT / TEXT_PX
+        return width_pt, width_pt * height_mm / width_mm
 
 
 @dataclass(frozen=True)
@@ -241,7 +256,7 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
                 for stop, view in scenes]
     laid = [specs(graph, view, box_notes(view, text))
             for (_, view), text in zip(scenes, captions, strict=True)]
-    frame, grid = _fitted(FRAMES[request.size], [nodes for nodes, _ in laid], request.size)
+    frame, grid = _fitted(film_frame(request.size), [nodes for nodes, _ in laid], request.sheet)
     shots = []
     for (stop, view), text, (nodes, edges) in zip(scenes, captions, laid, strict=True):
         titles = tuple(f"{item.title} [{numbers_text(numbers[s] for s in item.sources)}]"
@@ -254,12 +269,20 @@ def plan(graph: nx.MultiDiGraph, request: FilmRequest) -> Film:
                 max(1, round(FADE_SECONDS * request.fps)))
 
 
-def _fitted(frame: Frame, views: list[list[NodeSpec]], size: str) -> tuple[Frame, Grid]:
+def film_frame(size: str) -> Frame:
+    """The sheet's frame, tighter for a screen: narrower channels (and a slide's boxes a
+    little narrower), so a film's grid is drawn with its labels at 7 pt or more (12 px
+    at 960 px wide, ``FilmRequest.sheet``)."""
+    return replace(FRAMES[size], box_width=FILM_BOX_PT[size], column_gap=4.0, row_gap=6.0,
+                   band_gap=0.0, max_lines=5)
+
+
+def _fitted(frame: Frame, views: list[list[NodeSpec]], sheet: tuple[float, float]
+            ) -> tuple[Frame, Grid]:
     """The sheet's frame with as many columns as draw the film's grid largest in the room the
     words leave (a few organisations fill the frame rather than sit small in a wide row)."""
-    width_mm, height_mm, _ = SIZES[size]
-    room_w = width_mm * PT_PER_MM - 2 * MARGIN_PT
-    room_h = height_mm * PT_PER_MM - 2 * MARGIN_PT - HEADING_PT - FOOTER_PT
+    room_w = sheet[0] - 2 * MARGIN_PT
+    room_h = sheet[1] - 2 * MARGIN_PT - HEADING_PT - FOOTER_PT
     best: tuple[float, Frame, Grid] | None = None
     for columns in range(frame.columns, 0, -1):
         narrower = replace(frame, columns=columns)

@@ -10,6 +10,7 @@ out the same are one frame held for both: the same film gives the same GIF bytes
 from __future__ import annotations
 
 import io
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -37,22 +38,40 @@ def encode(film: Film) -> bytes:
 
 
 def _video(pictures, fmt: str, fps: int) -> bytes:
-    import imageio.v2 as imageio
+    """Each picture written to ffmpeg once as raw RGB bytes, repeated for its frames (no
+    copy per frame), encoded at ``fps`` into a file of ``fmt``."""
+    import imageio_ffmpeg
 
     with tempfile.TemporaryDirectory(prefix="orgs-film-") as folder:
         path = Path(folder) / f"film.{fmt}"
-        # sizes are even already, so ffmpeg scales nothing; yuv420p plays everywhere
-        writer = imageio.get_writer(path, format="FFMPEG", mode="I", fps=fps,
-                                    codec=CODECS[fmt][0], macro_block_size=2,
-                                    pixelformat="yuv420p", ffmpeg_log_level="error",
-                                    output_params=[*CODECS[fmt][1], "-fflags", "+bitexact",
-                                                   "-map_metadata", "-1"])
+        process: subprocess.Popen | None = None
         try:
             for image, frames in pictures:
+                if process is None:
+                    height, width = image.shape[:2]
+                    # sizes are even already, so ffmpeg scales nothing; yuv420p plays
+                    # everywhere
+                    process = subprocess.Popen(
+                        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error",
+                         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+                         "-r", str(fps), "-i", "-", "-an", "-c:v", CODECS[fmt][0],
+                         "-pix_fmt", "yuv420p", *CODECS[fmt][1], "-fflags", "+bitexact",
+                         "-map_metadata", "-1", str(path)],
+                        stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+                data = np.ascontiguousarray(image, np.uint8).data
                 for _ in range(frames):
-                    writer.append_data(image)
-        finally:
-            writer.close()
+                    process.stdin.write(data)
+        except BaseException:
+            if process is not None:
+                process.kill()
+                process.wait()
+            raise
+        if process is None:
+            raise ValueError("a film needs at least one picture")
+        _, errors = process.communicate()
+        if process.returncode:
+            raise RuntimeError(f"ffmpeg failed ({process.returncode}): "
+                               f"{errors.decode(errors='replace').strip()}")
         return path.read_bytes()
 
 
