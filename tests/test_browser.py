@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import needs_chromium
 
+from bench.page_speed import served as serve  # the page on a free port, as the bench starts it
 from graph.drawing.vis import BOX_MARGIN
 from loaders import dataset as dataset_loader
 
@@ -45,33 +42,6 @@ def bundled_view() -> tuple[Path, dict[str, str]]:
     return bundled, {"click": "blmk-ccg", "date": "2021-04-01", "diff": "mode=diff&date="
                      "2022-07-01&from=2020-04-01&focus=blmk-icb&depth=2",
                      "next": "August 2021", "next_iso": "2021-08-01"}
-
-
-@contextmanager
-def serve(data: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1; yields the page's URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "ORGS_DATA": str(data)}
-    env.pop("NEO4J_URI", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
