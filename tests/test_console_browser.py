@@ -19,6 +19,10 @@ pytestmark = needs_chromium
 
 
 def _run(page) -> None:
+    """Click *Run query* once Streamlit's run is over: a click during a run (the one the last
+    edit started) can be lost on a busy machine, which a person waiting would not do."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'")
     page.get_by_role("button", name="Run query").click()
 
 

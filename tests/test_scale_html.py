@@ -32,8 +32,10 @@ def test_a_stop_is_drawn_only_after_a_changing_day():
     changing = [dt.date(2020, 2, 15), dt.date(2020, 4, 1)]
     assert html_scale.stops_to_draw(days, changing) == [True, False, True, True, False, False]
     # a predecessor merged on a month's first day is shown faded for GHOST_MONTHS months
-    later = html_scale.GHOST_MONTHS
-    assert html_scale._ghost_ends(dt.date(2021, 4, 1))[0] == dt.date(
+    from graph.drawing.layout import GHOST_MONTHS as later
+    from graph.drawing.order import ghost_end  # the scene's rule, which html_scale uses
+
+    assert ghost_end(dt.date(2021, 4, 1)) == dt.date(
         2021 + (3 + later) // 12, (3 + later) % 12 + 1, 1)
 
 

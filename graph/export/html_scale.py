@@ -21,7 +21,7 @@ import datetime as dt
 import networkx as nx
 
 from graph.core.temporal import at, dataset_of, neighbourhood
-from graph.drawing.layout import GHOST_MONTHS
+from graph.drawing.order import ghost_end
 from graph.export.request import SnapshotRequest
 
 # stops drawn x organisations in force: 1,000,000 is about 8 s here at 10,000 organisations
@@ -67,7 +67,7 @@ def changing_days(graph: nx.MultiDiGraph, request: SnapshotRequest) -> list[dt.d
         boxes.update((rel.source, rel.target))  # their ends' lifetimes clip them
         days.update(d.start for d in (rel.valid_from, rel.valid_to) if d)
         if dataset.relationship_types[rel.type].lineage and rel.valid_from:
-            days.update(_ghost_ends(rel.valid_from.start))
+            days.add(ghost_end(rel.valid_from.start))  # the scene's own rule
     for org_id in boxes:
         org = dataset.organisations[org_id]
         days.update(d.start for item in (org, *org.former_names)
@@ -89,13 +89,6 @@ def _lineage(graph: nx.MultiDiGraph, rel_id: str) -> bool:
 def _ends(graph: nx.MultiDiGraph, rel_id: str) -> set[str]:
     rel = graph.graph["relationships"][rel_id]
     return {rel.source, rel.target}
-
-
-def _ghost_ends(merged: dt.date) -> tuple[dt.date, dt.date]:
-    """The first days of the two months by which a predecessor merged on ``merged`` is no
-    longer shown faded (``graph.drawing.scene``: ``GHOST_MONTHS`` counted in whole months)."""
-    index = merged.year * 12 + merged.month - 1 + GHOST_MONTHS
-    return tuple(dt.date(i // 12, i % 12 + 1, 1) for i in (index, index + 1))
 
 
 def stops_to_draw(days: list[dt.date], changing: list[dt.date] | None) -> list[bool]:

@@ -93,23 +93,25 @@ class Page:
         return f"Lines {self.first:,}–{self.first + len(self.lines) - 1:,} of {self.total:,}"
 
 
-def pages_of(total: int) -> int:
-    return max(1, -(-total // PAGE_LINES))
+def pages_of(total: int, size: int | None = None) -> int:
+    return max(1, -(-total // (size or PAGE_LINES)))
 
 
-def sections(found: Changes, citations: Citations, pages: dict[str, int] | None = None
-             ) -> tuple[Page, ...]:
+def sections(found: Changes, citations: Citations, pages: dict[str, int] | None = None,
+             whole: bool = False) -> tuple[Page, ...]:
     """Each non-empty section of the change record at its page (``pages``: section key ->
-    page, 1-based; a page past the end is the last), only that page's lines numbered."""
+    page, 1-based; a page past the end is the last), only that page's lines numbered; with
+    ``whole``, each section on one page."""
     shown = []
     for key, title in SECTIONS.items():
         items = found.section(key)
         if not items:
             continue
-        last = pages_of(len(items))
+        size = len(items) if whole else PAGE_LINES
+        last = pages_of(len(items), size)
         page = min(max(1, (pages or {}).get(key, 1)), last)
-        start = (page - 1) * PAGE_LINES
-        lines = tuple(citations.line(c.text, c.sources) for c in items[start:start + PAGE_LINES])
+        start = (page - 1) * size
+        lines = tuple(citations.line(c.text, c.sources) for c in items[start:start + size])
         shown.append(Page(key, f"{title} ({len(items):,})", lines, page, last, start + 1,
                           len(items)))
     return tuple(shown)

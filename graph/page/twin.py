@@ -9,43 +9,25 @@ tooltips, the details panel and the exports use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from graph.core.dates import span
-from graph.core.describe import SECTIONS, Changes
+from graph.core.describe import Changes
 from graph.core.model import Dataset, effective_span
 from graph.core.stops import Stop
 from graph.drawing.scene import Scene
 from graph.drawing.vis import STATE_LABELS
-from graph.page.citations import Citations, CitedLine, SourceEntry
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str  # "Relationships that ended (39)"
-    lines: tuple[CitedLine, ...]
+from graph.page import compare
+from graph.page.citations import Citations, CitedLine
 
 
 def compare_list(found: Changes, dataset: Dataset, citations: Citations | None = None
-                 ) -> tuple[tuple[Section, ...], Citations]:
-    """The compare list: each non-empty section of the change record, every line with its own
-    numbered sources (and the numbering, for the list of sources under it): the view's
-    ``citations`` when given, else a numbering of its own."""
+                 ) -> tuple[tuple[compare.Page, ...], Citations]:
+    """The whole compare list, each section on one page (``graph.page.compare.sections``),
+    every line with its own numbered sources, and the numbering: the view's ``citations``
+    when given, else a numbering of its own."""
     citations = citations or Citations(dataset)
-    sections = []
-    for key, title in SECTIONS.items():
-        items = found.section(key)
-        if items:
-            sections.append(Section(f"{title} ({len(items)})",
-                                    tuple(citations.line(c.text, c.sources) for c in items)))
-    return tuple(sections), citations
-
-
-def sources_of(sections: tuple[Section, ...]) -> list[SourceEntry]:
-    """The sources the compare list's lines cite, by number (listed under it)."""
-    return sorted({entry for section in sections for line in section.lines
-                   for entry in line.sources}, key=lambda entry: entry.number)
+    return compare.sections(found, citations, whole=True), citations
 
 
 def scene_citations(drawn: Scene, dataset: Dataset) -> Citations:
