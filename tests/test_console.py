@@ -214,7 +214,7 @@ def test_the_schema_panel_lists_what_there_is_and_its_examples_run(monkeypatch, 
     panel = next(e for e in app.expander if e.label.startswith("Schema:"))
     labels = panel.dataframe[0].value
     counts = dict(zip(labels["label"], labels["nodes"], strict=True))
-    assert counts["Trust"] == 10 and counts["CCG"] == 4 and counts["Source"] == 183
+    assert counts["Trust"] == 10 and counts["CCG"] == 4 and counts["Source"] == 191
     assert "valid_from DATE" in labels["properties"][0]
     types = panel.dataframe[1].value
     assert "COMMISSIONS" in set(types["relationship type"])

@@ -336,8 +336,8 @@ def test_the_cli_loads_neo4j_answers_as_the_embedded_store_and_a_removed_organis
     loaded = _cli("load", "--neo4j")
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout == (f"Loaded {BUNDLED} into Neo4j as dataset 'blmk': "
-                             "95 organisations, 220 relationships, 183 sources, 50 events "
-                             "(386 citations, 131 event links)\n")
+                             "95 organisations, 220 relationships, 191 sources, 54 events "
+                             "(392 citations, 139 event links)\n")
     on_neo4j = _cli("query", "--neo4j", DESIGN_QUERY, "--format", "json")
     embedded = _cli("query", DESIGN_QUERY, "--format", "json", ORGS_CACHE_DIR=cache)
     assert on_neo4j.returncode == embedded.returncode == 0, on_neo4j.stderr + embedded.stderr
