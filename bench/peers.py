@@ -110,8 +110,8 @@ def raphtory(rows: Rows, graph: nx.MultiDiGraph, repeat: int) -> None:
     try:
         import raphtory as _  # noqa: F401
     except ImportError:
-        rows.note("Raphtory is not installed (pip install -r requirements-dev.txt): its "
-                  "figures are left out.")
+        rows.note("Raphtory is not installed (.venv/bin/python -m pip install -r "
+                  "requirements-bench.lock adds it): its figures are left out.")
         return
     dataset = temporal.dataset_of(graph)
     built = median_time(lambda: raphtory_graph(dataset), repeat)
