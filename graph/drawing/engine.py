@@ -194,13 +194,25 @@ def _spread_ends(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire],
             along_x = abs(y - top) < 1e-3 or abs(y - bottom) < 1e-3  # on the top or bottom
             low, high = (left, right) if along_x else (top, bottom)
             step = min(SPREAD, (high - low) / (len(ids) + 1))
-            for k, wire_id in enumerate(sorted(ids)):
+            # in the order of where they go from here, so they fan out without crossing
+            for k, wire_id in enumerate(sorted(ids, key=lambda i: (
+                    _heading(routes[i], end, along_x), i))):
                 offset = (k - (len(ids) - 1) / 2) * step
                 points = list(routes[wire_id])
                 px, py = points[end]
                 points[end] = (min(max(px + offset, low), high), py) if along_x else \
                     (px, min(max(py + offset, low), high))
                 routes[wire_id] = tuple(points)
+
+
+def _heading(points: tuple[Point, ...], end: int, along_x: bool) -> float:
+    """Where a line goes from its end on a box side, as a key along that side: how far its
+    first segment away from the box moves along the side per unit away from it."""
+    x, y = points[end]
+    next_x, next_y = points[1] if end == 0 else points[-2]
+    if along_x:
+        return (next_x - x) / (abs(next_y - y) or 1e-9)
+    return (next_y - y) / (abs(next_x - x) or 1e-9)
 
 
 NUDGES = (3.0, -3.0, 6.0, -6.0)  # units a line is moved off a track it shares
