@@ -33,8 +33,30 @@ function drawLegend(box, legend) {
   }
 }
 
+// vis-network comes once per page, in the first graph's data (graph/page/component): kept
+// global, its CSS copied into each graph's shadow root. Without it (a page reloaded while the
+// server kept its session) the graph asks Python for it.
+function haveVis(lib, parentElement) {
+  if (lib) {
+    if (!globalThis.vis) (0, eval)(lib.js);  // vis-network's UMD build sets globalThis.vis
+    globalThis.orgVisCss = lib.css;
+  }
+  if (!globalThis.vis || globalThis.orgVisCss === undefined) return false;
+  if (!parentElement.querySelector("style[data-vis]")) {
+    const style = document.createElement("style");
+    style.dataset.vis = "";
+    style.textContent = globalThis.orgVisCss;
+    parentElement.prepend(style);
+  }
+  return true;
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  if (!haveVis(data.lib, parentElement)) {
+    setTriggerValue("needs_lib", true);
+    return;
+  }
   const root = parentElement.querySelector(".org-graph");
   const canvasBox = root.querySelector(".canvas-box");
   let graph = parentElement.__orgGraph;
