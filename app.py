@@ -69,36 +69,42 @@ for warning in st.session_state.link_warnings:
     st.warning(md(f"Ignored part of the link: {warning}."))
 
 # -- sidebar: mode, filters, focus (a story's steps set their own) -------------------------
-with st.sidebar:
-    st.radio("Mode", state.modes(dataset), format_func=state.MODE_LABELS.get, key="mode")
-    telling = st.session_state.mode == state.STORY
-    st.subheader("Filters")
-    if telling:
-        st.caption("Each step of a story has its own focus and filters.")
-    st.multiselect("Kinds of organisation", list(dataset.kinds), key="kinds",
-                   format_func=lambda k: dataset.kinds[k].label, disabled=telling)
-    st.multiselect("Relationship types", list(dataset.relationship_types), key="types",
-                   format_func=lambda t: dataset.relationship_types[t].label, disabled=telling)
-    st.subheader("Focus")
-    # Enter takes what was typed (an exact ODS code comes first, not the loose match's pick)
-    st.selectbox("Focus on (type a name or ODS code)", ["", *named], key="focus",
-                 format_func=lambda o: named.get(o, o or "Everything"), accept_new_options=True,
-                 on_change=state.focus_typed, args=(st.session_state, dataset), disabled=telling)
-    if st.session_state.get("focus_error"):
-        st.caption(md(f"Focus: {st.session_state.focus_error}"))
-    st.slider("Depth (relationships from the focus)", 1, state.MAX_DEPTH, key="depth",
-              disabled=telling or not st.session_state.focus)
+# drawn after the graph (the widgets' values are in the session already): the graph reaches
+# the browser first, and is painted before the sidebar's lists are laid out
+def sidebar_choices() -> None:
+    with st.sidebar:
+        st.radio("Mode", state.modes(dataset), format_func=state.MODE_LABELS.get, key="mode")
+        telling = st.session_state.mode == state.STORY
+        st.subheader("Filters")
+        if telling:
+            st.caption("Each step of a story has its own focus and filters.")
+        st.multiselect("Kinds of organisation", list(dataset.kinds), key="kinds",
+                       format_func=lambda k: dataset.kinds[k].label, disabled=telling)
+        st.multiselect("Relationship types", list(dataset.relationship_types), key="types",
+                       format_func=lambda t: dataset.relationship_types[t].label, disabled=telling)
+        st.subheader("Focus")
+        # Enter takes what was typed (an exact ODS code comes first, not the loose match's pick)
+        st.selectbox("Focus on (type a name or ODS code)", ["", *named], key="focus",
+                     format_func=lambda o: named.get(o, o or "Everything"), accept_new_options=True,
+                     on_change=state.focus_typed, args=(st.session_state, dataset), disabled=telling)
+        if st.session_state.get("focus_error"):
+            st.caption(md(f"Focus: {st.session_state.focus_error}"))
+        st.slider("Depth (relationships from the focus)", 1, state.MAX_DEPTH, key="depth",
+                  disabled=telling or not st.session_state.focus)
+
 
 current = state.state_from_widgets(st.session_state, dataset)
 
 # -- the Cypher console (its own mode) ----------------------------------------------------
 if current.mode == "console":
+    sidebar_choices()
     console_section.show(graph, dataset, data_path)
     st.query_params.from_dict(state.to_query_params(current))
     st.stop()
 
 # -- a story, a step at a time (its own mode; each step is a link) ---------------------------
 if current.mode == state.STORY:
+    sidebar_choices()
     story_section.show(graph, dataset, current)
     st.query_params.from_dict(state.to_query_params(current))
     st.stop()
@@ -136,7 +142,6 @@ if current.mode == "diff":
 
 shown = view.view(graph, current, stops)
 cited = shown.citations  # the view's one numbering of sources, shared by all below
-prefetch.around(graph, shown.state, stops)  # the next steps, drawn while this one is read
 stop = next(s for s in stops if s.day == shown.day)
 # one height at every date (a named stop adds a line), so the graph below never jumps
 with st.container(key="when", height=view.WHEN_HEIGHT, border=False):
@@ -171,6 +176,9 @@ with graph_column:
     if hidden:
         st.caption(md(f"Not drawn: {hidden}."))
 
+sidebar_choices()
+prefetch.around(graph, shown.state, stops)  # the next steps, drawn while this one is read
+
 found = describe.changes(graph, shown.state.diff_from, shown.day) if current.mode == "diff" \
     else None
 with side_column, st.container(key="side-panel"):
@@ -178,42 +186,47 @@ with side_column, st.container(key="side-panel"):
     if st.session_state.get("side_tab") not in names:
         st.session_state.side_tab = names[0]
     tabs = dict(zip(names, st.tabs(names, key="side_tab", on_change="rerun"), strict=True))
-    if found is not None:
+    # only the open tab is drawn: the others' buttons and lists would be sent and laid out at
+    # every step for nothing (a tab clicked reruns the page, which then draws it)
+    if found is not None and tabs["Changes"].open:
         with tabs["Changes"], st.container(height=600, key="changes", border=False):
             compare_section.show(found, dataset, cited)  # counts first, then pages of lines
-    with tabs["Details"]:
-        st.selectbox("Details of", ["", *named], key="selected",
-                     format_func=lambda o: named.get(o, "Click a node, or pick here"))
-        if st.session_state.selected:
-            info = details.details(graph, st.session_state.selected, shown.day, cited)
-            with st.container(height=520, key="details"):
-                st.markdown(f"**{md(info.name)}**")
-                with st.expander("Summary", expanded=True):
-                    st.markdown("\n".join(f"- {line.markdown}" for line in info.summary))
-                    if info.url:
-                        st.markdown(link("Website", info.url))
-                    if info.notes:
-                        st.caption(md(info.notes))
-                with st.expander(f"Relationships on {md(words(shown.day))} "
-                                 f"({len(info.relationships)})", expanded=True):
-                    st.markdown("\n".join(f"- {r.line.markdown}" for r in info.relationships)
-                                or "None on this date.")
-                for title, lines in (("Lineage", info.lineage), ("Names", info.names)):
-                    with st.expander(f"{title} ({len(lines)})"):
-                        st.markdown("\n".join(f"- {line.markdown}" for line in lines))
-                with st.expander(f"Sources ({len(info.sources)})"):
-                    st.markdown("\n\n".join(s.markdown for s in info.sources))
-                if info.unverified:
-                    st.caption(md("Not yet confirmed by a source: " + ", ".join(info.unverified)))
-    with tabs["Events"], st.container(height=600, key="events", border=False):
-        for number, event in enumerate(events.event_rows(dataset)):
-            if st.button(md(f"{event.when} · {event.title}"), key=f"event-{number}",
-                         help=md(event.organisations) or None, type="tertiary"):
-                state.go_to(st.session_state, event.day)
-                st.rerun()
-
-    with tabs["Sources"]:
-        sources_section.show(dataset, shown.scene, shown.day, cited)
+    if tabs["Details"].open:
+        with tabs["Details"]:
+            st.selectbox("Details of", ["", *named], key="selected",
+                         format_func=lambda o: named.get(o, "Click a node, or pick here"))
+            if st.session_state.selected:
+                info = details.details(graph, st.session_state.selected, shown.day, cited)
+                with st.container(height=520, key="details"):
+                    st.markdown(f"**{md(info.name)}**")
+                    with st.expander("Summary", expanded=True):
+                        st.markdown("\n".join(f"- {line.markdown}" for line in info.summary))
+                        if info.url:
+                            st.markdown(link("Website", info.url))
+                        if info.notes:
+                            st.caption(md(info.notes))
+                    with st.expander(f"Relationships on {md(words(shown.day))} "
+                                     f"({len(info.relationships)})", expanded=True):
+                        st.markdown("\n".join(f"- {r.line.markdown}" for r in info.relationships)
+                                    or "None on this date.")
+                    for title, lines in (("Lineage", info.lineage), ("Names", info.names)):
+                        with st.expander(f"{title} ({len(lines)})"):
+                            st.markdown("\n".join(f"- {line.markdown}" for line in lines))
+                    with st.expander(f"Sources ({len(info.sources)})"):
+                        st.markdown("\n\n".join(s.markdown for s in info.sources))
+                    if info.unverified:
+                        st.caption(md("Not yet confirmed by a source: "
+                                      + ", ".join(info.unverified)))
+    if tabs["Events"].open:
+        with tabs["Events"], st.container(height=600, key="events", border=False):
+            for number, event in enumerate(events.event_rows(dataset)):
+                if st.button(md(f"{event.when} · {event.title}"), key=f"event-{number}",
+                             help=md(event.organisations) or None, type="tertiary"):
+                    state.go_to(st.session_state, event.day)
+                    st.rerun()
+    if tabs["Sources"].open:
+        with tabs["Sources"]:
+            sources_section.show(dataset, shown.scene, shown.day, cited)
 
 # -- the accessible twin: what changed, and tables of what is drawn ----------------------
 if found is not None:

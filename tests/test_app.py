@@ -138,6 +138,9 @@ def test_the_bundled_compare_list_is_the_cli_diff_line_for_line(app, monkeypatch
 
 def test_clicking_an_event_moves_the_slider_to_its_date(app):
     app.run()
+    assert "event-0" not in [b.key for b in app.button]  # only the open tab is drawn: Details
+    app.session_state.side_tab = "Events"  # as a click on the tab does
+    app.run()
     app.button(key="event-0").click().run()  # March 2014: a report is published
     assert app.select_slider(key="date").value == "2014-03-01"
     assert app.query_params["date"] == "2014-03-01"

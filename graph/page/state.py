@@ -261,6 +261,9 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
             session[key] = ""
     if session.get("source", "") not in dataset.sources:
         session["source"] = ""
+    # set again every run: Streamlit drops a widget's value in a run that does not draw it, and
+    # the side panel draws only its open tab (the details' and the source's pickers among them)
+    session["selected"], session["source"] = session["selected"], session["source"]
     session["kinds"] = [k for k in session["kinds"] if k in dataset.kinds]
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
     keep_story(session, dataset)
