@@ -45,6 +45,80 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.neo4j)
 
 
+# -- generated areas, made once and shared by the tests and the workers ----------------------
+
+AREAS_DIR = ROOT / ".cache" / "test-areas"
+
+
+def _sources_hash(*paths: Path) -> str:
+    """A digest of the files (and the files under the folders) that make a generated area:
+    a change to the generator or to its input makes a new file, never a stale one."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in paths:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _made_once(stem: str, key: str, make) -> Path:
+    """``AREAS_DIR/<stem>-<key>.yaml``, made by ``make(path)`` unless an earlier test (of
+    this run or an earlier one, on either worker) made it: written to a file of its own, then
+    renamed, so a reader never sees half a file, and under a lock, so two workers never make
+    it at once. The path is stable, so the page's warm cache of the area (keyed by path and
+    content) is found again too."""
+    import fcntl
+    import tempfile
+
+    out = AREAS_DIR / f"{stem}-{key}.yaml"
+    if out.exists():
+        return out
+    AREAS_DIR.mkdir(parents=True, exist_ok=True)
+    with (AREAS_DIR / f".{stem}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker, making it too, waits for it
+        if not out.exists():
+            fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", dir=AREAS_DIR)
+            os.close(fd)
+            try:
+                make(Path(partial))
+                os.replace(partial, out)
+            finally:
+                Path(partial).unlink(missing_ok=True)
+            for older in AREAS_DIR.glob(f"{stem}-*.yaml"):  # made by code since changed
+                if older != out:
+                    older.unlink(missing_ok=True)
+    return out
+
+
+def synthetic_area(size: int, seed: int = 1) -> Path:
+    """The YAML of ``bench.make_area.make_area(size, seed)`` (10,000 organisations take 8 s
+    to generate and several tests use that area)."""
+    from bench.make_area import make_area
+
+    key = _sources_hash(ROOT / "bench" / "make_area.py")
+    return _made_once(f"area-{size}-seed{seed}", key,
+                      lambda out: out.write_text(make_area(size, seed=seed), encoding="utf-8"))
+
+
+def national_area() -> Path:
+    """England from the ODS extracts in data/ods (3,332 organisations), as ``python -m graph
+    import-ods --ods-dir data/ods --all`` writes it (tests/test_ods.py tests that command)."""
+    import subprocess
+    import sys
+
+    key = _sources_hash(ROOT / "data" / "ods", ROOT / "loaders", ROOT / "graph" / "cli")
+
+    def make(out: Path) -> None:
+        done = subprocess.run([sys.executable, "-m", "graph", "import-ods", "--ods-dir",
+                               str(ROOT / "data" / "ods"), "--all", "-o", str(out)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    return _made_once("england", key, make)
+
+
 needs_chromium = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),

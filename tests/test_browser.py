@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import needs_chromium
+from conftest import national_area, needs_chromium, synthetic_area
 
 from bench.page_speed import served as serve  # the page on a free port, as the bench starts it
 from graph.drawing.vis import BOX_MARGIN
@@ -259,47 +257,37 @@ def test_the_whole_area_fits_the_first_screens_at_every_named_stop(page_of):
                 assert 0 < centre["y"] < 1000, (day, org_id, centre)
 
 
-def _national_area(folder: Path) -> tuple[Path, str]:
+def _national_area() -> tuple[Path, str]:
     """England from the ODS extracts in data/ods (3,332 organisations), focused on
     Bedfordshire Hospitals by its ODS code."""
-    out = folder / "england.yaml"
-    done = subprocess.run([sys.executable, "-m", "graph", "import-ods", "--ods-dir",
-                           str(ROOT / "data" / "ods"), "--all", "-o", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return out, "RC9"
+    return national_area(), "RC9"
 
 
-def _synthetic_area(folder: Path) -> tuple[Path, str]:
+def _synthetic_area() -> tuple[Path, str]:
     """A synthetic area of 10,000 organisations, focused on its most linked organisation."""
     from collections import Counter
 
-    from bench.make_area import make_area
+    from graph.page.view import load_graph
 
-    out = folder / "area-10000.yaml"
-    out.write_text(make_area(10_000), encoding="utf-8")
-    dataset, problems = dataset_loader.check(out)
-    assert dataset is not None, [str(p) for p in problems][:3]
+    out = synthetic_area(10_000)
+    dataset = load_graph(out).graph["dataset"]  # validated (a bad file raises), then kept warm
     links = Counter(end for r in dataset.relationships for end in (r.source, r.target))
     return out, links.most_common(1)[0][0]
 
 
 @pytest.mark.parametrize("make", [_national_area, _synthetic_area], ids=["national", "10000"])
-def test_a_focus_at_national_scale_draws_its_boxes_on_the_first_screens(page_of, make,
-                                                                       tmp_path, monkeypatch):
+def test_a_focus_at_national_scale_draws_its_boxes_on_the_first_screens(page_of, make):
     """The whole view of such an area is grouped by kind; focused on one organisation the page
     draws that organisation's neighbourhood, not the all-time grid: at 1600x1000 the graph is
     at most 1.2 viewport heights tall with labels of 11 px or more, and it holds the boxes
     the library's scene holds (the canvas was 73,170 px tall and blank before)."""
     import datetime as dt
 
-    from graph.core.temporal import build_graph
     from graph.drawing.scene import scene
+    from graph.page.view import load_graph
 
-    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
-    sys.path.insert(0, str(ROOT))
-    data, focus = make(tmp_path)
-    graph = build_graph(dataset_loader.load(data))
+    data, focus = make()
+    graph = load_graph(data)  # the page's graph of the file, from the warm cache the server reads
     org_id = graph.graph["dataset"].resolve(focus)
     expected = {n.id for n in scene(graph, dt.date(2021, 6, 1), focus=org_id, depth=2).nodes}
     assert len(expected) >= 3
@@ -311,11 +299,10 @@ def test_a_focus_at_national_scale_draws_its_boxes_on_the_first_screens(page_of,
         assert page.evaluate("orgGraph.smallestLabelPx()") >= 11.0
 
 
-def test_typing_an_ods_code_and_enter_focuses_that_organisation(page_of, tmp_path, monkeypatch):
+def test_typing_an_ods_code_and_enter_focuses_that_organisation(page_of):
     """On the national area Streamlit's loose match lists RX2C9 first for "RC9"; Enter takes
     what was typed, and the exact code wins: Bedfordshire Hospitals."""
-    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
-    data, _ = _national_area(tmp_path)
+    data, _ = _national_area()
     with serve(data) as url:
         page = page_of(f"{url}/?date=2021-06-01")
         page.get_by_role("combobox", name="Focus on (type a name or ODS code)").click()

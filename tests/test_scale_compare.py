@@ -161,8 +161,7 @@ def answer_time(page, act, heading: str) -> tuple[float, int, float]:
 
 @needs_chromium[0]
 @needs_chromium[1]
-def test_compare_at_10000_organisations_answers_with_counts_and_a_page_of_lines(browser, tmp_path,
-                                                                                 monkeypatch):
+def test_compare_at_10000_organisations_answers_with_counts_and_a_page_of_lines(browser):
     """Two Compare answers on a warm server: choosing *Compare two dates* (1 April 2020 to
     1 July 2022: 20,521 changes) and then a year earlier on *Compare from* (PageDown): counts
     by kind and type, at most a page of lines a section, under 3 MB sent each. The times
@@ -170,9 +169,7 @@ def test_compare_at_10000_organisations_answers_with_counts_and_a_page_of_lines(
     by benchmarks on this noisy machine, and a timed test would fail on load alone."""
     from test_browser import _synthetic_area, serve, settle
 
-    monkeypatch.setenv("ORGS_CACHE_DIR", str(tmp_path / "cache"))
-    data, _ = _synthetic_area(tmp_path)
-    load_graph(data)  # the warm cache the server reads, as on a second visit
+    data, _ = _synthetic_area()  # and its warm cache, which the server reads (a second visit)
     with serve(data) as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.add_init_script(LONGEST_TASK)

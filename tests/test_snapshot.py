@@ -562,16 +562,15 @@ def test_the_gexf_places_boxes_as_the_drawing_does_without_routing_a_line(monkey
     assert gexf.count(b"<viz:position") >= len(placed)
 
 
-def test_a_grouped_and_a_focused_view_of_10000_organisations_go_on_one_a4_sheet(tmp_path):
+def test_a_grouped_and_a_focused_view_of_10000_organisations_go_on_one_a4_sheet():
     """At national scale the whole view is grouped by kind and cites thousands of sources:
     the sheet is made all the same (the sources are pointed to, never cut), and so is a
     focused view; the JSON of the same day holds every organisation, each in its own place."""
-    sys.path.insert(0, str(ROOT))
-    from bench.make_area import make_area
+    from conftest import synthetic_area
 
-    path = tmp_path / "area.yaml"
-    path.write_text(make_area(10_000), encoding="utf-8")
-    graph = build_graph(load(path))
+    from graph.page.view import load_graph
+
+    graph = load_graph(synthetic_area(10_000))  # its warm cache, shared with other tests
     whole = json.loads(render_snapshot(graph, "json", "2021-06-01"))
     assert len(whole["nodes"]) > 1000 and len(whole["sources"]) > 1000
     assert len({(n["x"], n["y"]) for n in whole["nodes"]}) == len(whole["nodes"])
@@ -591,11 +590,9 @@ def test_the_data_formats_of_the_national_area_finish_with_every_box_placed(tmp_
     date of its newest CCG file: an organisation is not drawn after the last file that shows
     it, issue 27): the data formats place the boxes without routing a line, so they finish
     (they ran past 90 s before, at 1,933 boxes on 1 June 2021)."""
-    area = tmp_path / "england.yaml"
-    made = subprocess.run([sys.executable, "-m", "graph", "import-ods", "--ods-dir",
-                           str(ROOT / "data" / "ods"), "--all", "-o", str(area)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
+    from conftest import national_area
+
+    area = national_area()
     out = tmp_path / f"england.{fmt}"
     done = subprocess.run([sys.executable, "-m", "graph", "snapshot", str(area), "--date",
                            "2018-11-15", "--format", fmt, "-o", str(out)], cwd=ROOT,
