@@ -7,10 +7,12 @@ The page's graph component notes, on the page's own clock (``performance.now()``
 graph was first painted (``data-drawn-at`` on ``.org-graph``, and a count in ``data-draws``);
 a key press and the date heading's change are timed on the same clock, so a step is key press
 to the new graph painted (or, where the day is drawn alike and the graph gets no new data, to
-the new date shown): Streamlit's run, the drawing and the transfer included. The server is warmed first (one page
-opened and closed), as a reader's second visit finds it. Each press moves the slider one stop
-back (ArrowLeft) from the latest named snapshot; the median and the slowest are printed.
-Chromium is Debian's (``/usr/bin/chromium``), driven by the PyPI ``playwright`` package.
+the new date shown): Streamlit's run, the drawing and the transfer included. The server is
+warmed first (one page opened and closed), as a reader's second visit finds it. Each press
+moves the slider one stop back (ArrowLeft) from the latest named snapshot; the median and the
+slowest are printed, with the bytes the page received over its websocket per press and the
+machine's load average (the figures move with it). Chromium is Debian's
+(``/usr/bin/chromium``), driven by the PyPI ``playwright`` package.
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ class Felt:
     """What was measured, in milliseconds."""
 
     first_graph: float  # navigation start to the first graph painted
+    answered: float  # navigation start to the page's first byte (its HTML)
     steps: tuple[float, ...]  # key press to the new graph painted, one per press
     headings: tuple[str, ...]  # the date the page showed after each press
+    received: tuple[int, ...] = ()  # bytes the page received over its websocket, per press
 
     @property
     def median_step(self) -> float:
@@ -93,17 +97,23 @@ def measure(browser, url: str, presses: int, width: int = 1600, height: int = 10
     """Open ``url`` in ``browser`` (a playwright Chromium), then press ArrowLeft ``presses``
     times on the time slider, each after the graph of the one before was painted."""
     page = browser.new_page(viewport={"width": width, "height": height})
+    frames: list[int] = []  # the size of each websocket frame received, in order
+    page.on("websocket", lambda socket: socket.on(
+        "framereceived", lambda payload: frames.append(len(payload))))
     try:
         page.goto(url)
         graph = page.locator(".org-graph[data-drawn-at]")
         graph.wait_for(timeout=90_000)
         first = float(graph.get_attribute("data-drawn-at"))
+        answered = page.evaluate(
+            "() => performance.getEntriesByType('navigation')[0].responseStart")
         page.wait_for_function(IDLE)
         page.locator(".st-key-timebar .timebar[data-ticks]").wait_for()  # the slider's keys
         page.evaluate(WATCH)
         page.locator(SLIDER).focus()
-        steps, headings = [], []
+        steps, headings, received = [], [], []
         for _ in range(presses):
+            frames.clear()
             draws = page.locator(".org-graph").get_attribute("data-draws")
             before = page.locator(".st-key-when h3").inner_text()
             page.keyboard.press("ArrowLeft")
@@ -118,7 +128,8 @@ def measure(browser, url: str, presses: int, width: int = 1600, height: int = 10
                 done = max(done, float(page.locator(".org-graph").get_attribute("data-drawn-at")))
             steps.append(done - page.evaluate("() => window.__pressedAt"))
             headings.append(page.locator(".st-key-when h3").inner_text())
-        return Felt(first, tuple(steps), tuple(headings))
+            received.append(sum(frames))
+        return Felt(first, answered, tuple(steps), tuple(headings), tuple(received))
     finally:
         page.close()
 
@@ -141,12 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=20)
     args = parser.parse_args(argv)
     felt = run(args.data.resolve(), args.presses)
-    print(f"# felt speed: {args.data.name} at 1600x1000, warm server")
-    print(f"first graph painted {felt.first_graph:.0f} ms after navigation (target 1500 ms)")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"# felt speed: {args.data.name} at 1600x1000, warm server; load average {load} "
+          f"on {os.cpu_count()} cores")
+    print(f"first graph painted {felt.first_graph:.0f} ms after navigation, "
+          f"{felt.first_graph - felt.answered:.0f} ms after the page answered (target 1500 ms)")
     print(f"slider step, key press to new graph: median {felt.median_step:.0f} ms, slowest "
           f"{max(felt.steps):.0f} ms over {len(felt.steps)} presses (target: median 200 ms)")
     print("  " + ", ".join(f"{h}: {s:.0f}" for h, s in zip(felt.headings, felt.steps,
                                                              strict=True)))
+    print(f"received per press: median {statistics.median(felt.received) / 1000:.0f} kB, "
+          f"most {max(felt.received) / 1000:.0f} kB")
     return 0
 
 
