@@ -257,12 +257,10 @@ def reconcile(session: MutableMapping[str, Any], dataset: Dataset,
     comparison's dates given later first (``dates_swapped``), and make every chosen day a stop.
     Returns the slider's stops (the story's, or all time's when asked)."""
     for key in ("focus", "selected"):
-        if session[key] not in choices:
-            session[key] = ""
+        session[key] = session[key] if session[key] in choices else ""
     if session.get("source", "") not in dataset.sources:
         session["source"] = ""
-    # set again every run: Streamlit drops a widget's value in a run that does not draw it, and
-    # the side panel draws only its open tab (the details' and the source's pickers among them)
+    # set every run: Streamlit drops the value of a widget a run does not draw (closed tabs)
     session["selected"], session["source"] = session["selected"], session["source"]
     session["kinds"] = [k for k in session["kinds"] if k in dataset.kinds]
     session["types"] = [t for t in session["types"] if t in dataset.relationship_types]
