@@ -437,15 +437,15 @@ def test_nine_in_ten_oversight_commissioning_and_funding_lines_point_down(frame)
 
 
 @pytest.mark.parametrize("frame", ["screen", "a4"])
-def test_crossings_stay_within_1_65_times_graphviz_dot_on_the_same_boxes_and_edges(frame):
-    """dot lays each day out freely, 1,200-1,800 pt wide with no tiers kept; ours keeps the
+def test_crossings_are_within_1_25_times_graphviz_dot_at_a4_and_1_35_on_the_page(frame):
+    """dot lays each day out freely, 1,200-1,900 pt wide with no tiers kept; ours keeps the
     tiers and each box's order between days and fits the page's column or one A4 sheet. The
-    issue's goal is 1.25 times dot: not met yet (see docs/picture.md); this holds the level
-    reached (the grid before it: 8.5 times; one view's order kept for all later ones: 2.08
-    times at A4)."""
+    issue's goal, 1.25 times dot, is met on the A4 sheet (1.24); the page's frame is at 1.30
+    (docs/picture.md). Before: the grid 8.5 times; one view's order kept for all later ones
+    2.08 times; the sifted order with Graphviz's routes alone 1.56 times."""
     figures = picture_figures("bundled", frame)
     assert figures["dot"] > 1000
-    assert figures["crossings"] <= 1.65 * figures["dot"]
+    assert figures["crossings"] <= (1.25 if frame == "a4" else 1.35) * figures["dot"]
 
 
 def test_sifting_beyond_its_budget_keeps_the_starting_order_or_thins_the_views(monkeypatch):

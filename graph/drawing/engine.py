@@ -8,7 +8,8 @@ does what it is good at:
   orders each layer. It runs once over all of history, so an organisation keeps its place
   among the others at every date (the reader's mental map).
 - ``route``: ``neato -n2`` takes the boxes where we put them and routes every line as a
-  polyline round the other boxes (its router, with the boxes as obstacles). Its cost grows
+  polyline round the other boxes (its router, with the boxes as obstacles); then each line
+  that crosses others is drawn again where it crosses fewer (``graph.drawing.reroute``). Its cost grows
   with about the cube of the boxes (13 s for 321 boxes before the first line; routing in
   batches round the boxes near each line was tried and was slower: a packed view has 50 to
   190 boxes near any long line).
@@ -25,7 +26,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.drawing import label_place
+from graph.drawing import label_place, reroute
 from graph.drawing.quality import Line, false_joins, shared_segments
 
 DOT = "dot"
@@ -95,7 +96,8 @@ def order(rows: Sequence[Sequence[str]], links: Sequence[tuple[str, str]],
             for o in laid.get("objects", []) if o.get("name") in by_name and "pos" in o}
 
 
-def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Routed:
+def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float,
+          width: float | None = None) -> Routed:
     """Polyline routes for ``wires`` between ``boxes`` (y down, the drawing ``height`` tall)
     that go round every other box, and a place for each label clear of the boxes. Where
     Graphviz's polyline router leaves a line through a box (it does, rarely, without a
@@ -111,6 +113,9 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
         other = _routes(boxes, astray, height, splines)  # only those, round the same boxes
         routes.update({w.id: other[w.id] for w in astray
                        if w.id in other and not _through(other[w.id], rects)})
+    if width is not None:  # then lines that cross others drawn again where they cross fewer
+        routes = reroute.reroute(routes, boxes, {w.id: (w.source, w.target) for w in drawn},
+                                 width)
     before = dict(routes)
     _spread_ends(routes, drawn, boxes)
     _separate(routes, drawn, rects)
@@ -124,10 +129,15 @@ def route(boxes: dict[str, Rect], wires: Sequence[Wire], height: float) -> Route
             routes[wire.id] = before[wire.id]
     label_at: dict[str, tuple[Point, int]] = {}
     taken: list[Rect] = []
+    walls = rects
+    if width is not None:  # a label stays on the sheet: beyond its sides count as boxes
+        far = 1e6
+        walls = _as_array({**boxes, "\0left": (-far, -far, 0.0, far),
+                           "\0right": (width, -far, width + far, far)})
     for wire in drawn:
         if wire.label_sizes and len(routes.get(wire.id, ())) >= 2:
             for form, size in enumerate(wire.label_sizes):
-                centre, clear = label_place.place(routes[wire.id], size, rects, taken)
+                centre, clear = label_place.place(routes[wire.id], size, walls, taken)
                 if clear or form == len(wire.label_sizes) - 1:
                     label_at[wire.id] = (centre, form)
                     taken.append(label_place.rect(centre, size))
@@ -231,11 +241,16 @@ def _separate(routes: dict[str, tuple[Point, ...]], drawn: Sequence[Wire], rects
         for a_id, b_id in joins:
             a = Line(a_id, by_id[a_id].source, by_id[a_id].target, routes[a_id])
             b = Line(b_id, by_id[b_id].source, by_id[b_id].target, routes[b_id])
+            others = [Line(w.id, w.source, w.target, routes[w.id]) for w in drawn
+                      if w.id in routes and w.id != b_id]
             for index in shared_segments(a, b):
-                routes[b_id] = _nudged(routes[b_id], index, rects)
+                routes[b_id] = _nudged(routes[b_id], index, rects, b, others)
 
 
-def _nudged(points: tuple[Point, ...], index: int, rects) -> tuple[Point, ...]:
+def _nudged(points: tuple[Point, ...], index: int, rects, line: Line,
+            others: Sequence[Line]) -> tuple[Point, ...]:
+    """``points`` with the run at ``index`` moved aside, where that sends the line through no
+    box and onto no other unrelated line's track (else as it was)."""
     vertical = abs(points[index][0] - points[index + 1][0]) < 1e-9
     for nudge in NUDGES:
         moved = list(points)
@@ -243,7 +258,12 @@ def _nudged(points: tuple[Point, ...], index: int, rects) -> tuple[Point, ...]:
             if 0 < k < len(points) - 1:
                 x, y = moved[k]
                 moved[k] = (x + nudge, y) if vertical else (x, y + nudge)
-        if moved != list(points) and not _through(moved, rects):
+        if moved == list(points) or _through(moved, rects):
+            continue
+        mine = Line(line.id, line.source, line.target, tuple(moved))
+        a = (line.source, line.target)
+        if not any(shared_segments(mine, other) for other in others
+                   if other.source not in a and other.target not in a):
             return tuple(moved)
     return points
 

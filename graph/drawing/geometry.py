@@ -218,7 +218,7 @@ def _layered(frame: Frame, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> Draw
     ordered = sorted(edges, key=lambda e: (e.lineage, e.id))  # lineage drawn last, on top
     routed = route(boxes, [Wire(e.id, e.source, e.target, tuple(
         (width(text, frame.edge_font) + frame.edge_font * 0.6, frame.edge_font * LINE_HEIGHT)
-        for text in forms.get(e.id, ()))) for e in ordered], y)
+        for text in forms.get(e.id, ()))) for e in ordered], y, frame.width)
     labels = {i: forms[i][form] for i, (_, form) in routed.label_at.items()}
     label_at = {i: centre for i, (centre, _) in routed.label_at.items()}
     drawn_edges = tuple(
