@@ -5,11 +5,13 @@
     python bench/run.py --smoke    # every figure once on a synthetic area of 60 (the test's run)
 
 Times are medians over several runs (wall clock). Peers on the same data: Raphtory for ``at``
-and ``diff`` (``requirements-dev.txt``), Neo4j for the load and the saved queries when
+and ``diff`` (``requirements-bench.lock``, installed by hand), Neo4j for the load and the saved queries when
 ``NEO4J_URI`` names a reachable server (``scripts/neo4j start``; the measured area's data there
 is replaced, as ``python -m graph load --neo4j`` does), PyYAML and ``json.loads`` as the parse
 floor. Peak memory is measured in a fresh subprocess per size (``bench/memory.py``). Synthetic
-areas come from ``bench/make_area.py`` and are cached under ``.cache/bench/``.
+areas come from ``bench/make_area.py`` and are cached under ``.cache/bench/``. Then the picture
+(``bench/picture.py``) and, but in the smoke run, the page's felt speed in Chromium
+(``bench/page_speed.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import peers, picture, reading, stores, timeline  # noqa: E402
+from bench import page_speed, peers, picture, reading, stores, timeline  # noqa: E402
 from bench.make_area import make_area  # noqa: E402
 from bench.measure import Row, Rows, median_time  # noqa: E402
 from bench.memory import memory  # noqa: E402
@@ -169,6 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     print()
     # smoke: the report of the smallest area only (the bundled one draws 15 stops, dot each)
     picture.report(list(picture.AREAS)[-1:] if mode == "smoke" else list(picture.AREAS))
+    if mode != "smoke":  # the page as a reader feels it, in Chromium (about a minute)
+        print()
+        if Path(page_speed.CHROMIUM).exists():
+            page_speed.main([])
+        else:
+            print(f"- felt speed left out: no Chromium at {page_speed.CHROMIUM} "
+                  "(./scripts/test installs it; then python -m bench.page_speed)")
     print(f"\n{mode} run on {machine()} "
           f"({load_before:.1f} at the start); took {time.perf_counter() - started:.0f} s")
     return 0
