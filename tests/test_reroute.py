@@ -70,3 +70,18 @@ def test_rerouting_never_adds_a_crossing_and_every_new_route_stays_clear_of_the_
     moved = {i for i in after if after[i] != routes[i]}
     assert not [j for j in false_joins(drawn(after)) if set(j) <= moved]
 
+
+
+def test_a_view_over_the_limit_keeps_its_routes(monkeypatch):
+    """Rerouting grows with the square of the lines: beyond ``LIMIT`` the routes are kept."""
+    boxes = {"a": (20.0, 24.0, 80.0, 54.0), "b": (420.0, 132.0, 480.0, 162.0),
+             "c": (420.0, 24.0, 480.0, 54.0), "d": (20.0, 132.0, 80.0, 162.0)}
+    ends = {"ad": ("a", "d"), "cb": ("c", "b")}
+    # a line from a to d sent the long way, across the one from c to b, and back
+    routes = {"ad": ((50.0, 54.0), (470.0, 80.0), (470.0, 100.0), (50.0, 132.0)),
+              "cb": ((450.0, 54.0), (450.0, 132.0))}
+    redrawn = reroute.reroute(routes, boxes, ends, WIDTH)
+    assert redrawn["cb"] == routes["cb"] and redrawn["ad"] != routes["ad"]
+    assert crossings([Line(i, *ends[i], redrawn[i]) for i in ends]) == 0
+    monkeypatch.setattr(reroute, "LIMIT", 1)
+    assert reroute.reroute(routes, boxes, ends, WIDTH) == routes
