@@ -6,15 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from page_text import changes_listed, plain
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-
-
-def plain(markdown: str) -> str:
-    """Markdown escaped by ``graph.page.md`` back to the text the reader sees."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def shown_ids(at: AppTest) -> list[str]:
@@ -72,17 +68,6 @@ def test_a_bad_link_warns_and_opens_the_default_view(app):
         "Ignored part of the link: the link's focus 'nobody' is no organisation id or ODS code "
         "in this data file."]
     assert app.select_slider(key="date").value == "2021-04-01"
-
-
-def changes_listed(at: AppTest) -> list[str]:
-    """The compare list's lines as the reader sees them, without their source numbers."""
-    lines = []
-    for block in at.get_by_key("changes").markdown:
-        for line in block.value.splitlines():
-            if line.startswith("- "):
-                lines.append(plain(re.sub(r' \[\\\[\d+\\\]\]\(\S+ "(?:[^"\\]|\\.)*"\)|'
-                                          r' \\\[\d+\\\]', "", line[2:])))
-    return lines
 
 
 def test_diff_mode_lists_the_changes_beside_the_graph(app):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
+from page_text import plain
 from streamlit.testing.v1 import AppTest
 
 from graph.core.stops import story_stops
@@ -38,11 +38,6 @@ def dataset(graph):
 @pytest.fixture(scope="module")
 def prepared(graph):
     return brief.prepare(graph, "testshire")
-
-
-def plain(markdown: str) -> str:
-    """Markdown escaped by ``graph.page.text.md`` back to the text the reader sees."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 # -- the step as the page draws it ----------------------------------------------------------

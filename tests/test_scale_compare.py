@@ -5,12 +5,12 @@ payload and no long freeze (it was 31 s, 10.9 MB and a browser frozen for 12 s).
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import pytest
 from conftest import needs_chromium
+from page_text import changes_listed, plain
 from streamlit.testing.v1 import AppTest
 
 from graph.core import describe
@@ -20,21 +20,6 @@ from graph.page.view import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "orgs.yaml"
-
-
-def plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def listed(at: AppTest) -> list[str]:
-    """The compare list's lines as shown, without their source numbers."""
-    lines = []
-    for block in at.get_by_key("changes").markdown:
-        for line in block.value.splitlines():
-            if line.startswith("- "):
-                lines.append(plain(re.sub(r' \[\\\[\d+\\\]\]\(\S+ "(?:[^"\\]|\\.)*"\)|'
-                                          r' \\\[\d+\\\]', "", line[2:])))
-    return lines
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +75,7 @@ def test_the_bundled_compare_list_is_whole_with_its_counts_and_no_pager(monkeypa
     printed = [line[2:].rsplit(" [sources: ", 1)[0]
                for line in cli("diff", "2013-06-01", "2022-08-01").stdout.splitlines()
                if line.startswith("  ") and line != "  (none)"]
-    assert listed(app) == printed
+    assert changes_listed(app) == printed
     counts = [plain(m.value) for m in app.get_by_key("changes-counts").markdown]
     assert counts[0].startswith("**Organisations, by kind**  \nGovernment department: 1 began")
     assert counts[1].startswith("**Relationships, by type**  \noversees: 7 began, 13 ended")
@@ -120,14 +105,14 @@ def test_a_long_section_pages_through_diffs_lines(area_1000, monkeypatch, tmp_pa
     assert long, "the area should have a section longer than a page"
     key = long[0]
     items = [c.text for c in found.section(key)]
-    shown = listed(app)
+    shown = changes_listed(app)
     assert len(shown) <= compare.PAGE_LINES * len(describe.SECTIONS)
     assert items[:compare.PAGE_LINES] == [t for t in shown if t in set(items)]
     pager = app.number_input(key=f"changes_page_{key}")
     pager.set_value(2).run()
     assert not app.exception
     page_two = items[compare.PAGE_LINES:2 * compare.PAGE_LINES]
-    assert [t for t in listed(app) if t in set(items)] == page_two
+    assert [t for t in changes_listed(app) if t in set(items)] == page_two
     assert f"Lines {compare.PAGE_LINES + 1}–" in " ".join(c.value for c in app.caption)
 
 

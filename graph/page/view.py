@@ -5,6 +5,7 @@ shares."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,25 +104,25 @@ def view(graph: nx.MultiDiGraph, state: ViewState, stops: tuple[Stop, ...]) -> P
 
 def sheet_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> str | None:
     """Why this view cannot be downloaded as an SVG or PNG on one A4 sheet, or None."""
-    try:
-        request = make_request(graph, "svg", shown.day, focus=state.focus, depth=state.depth,
-                               kinds=state.kinds, types=state.types,
-                               diff_from=shown.scene.diff_from)
-    except SnapshotError as error:
-        return str(error)
-    return image.problem(graph, request)
+    return _problem(graph, shown, state, "svg", image.problem)
 
 
 def html_problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState) -> str | None:
     """Why this view cannot be downloaded as one offline HTML page (too much to draw: the
     whole of a large area), or None; worked out without drawing anything."""
+    return _problem(graph, shown, state, "html", html_export.problem)
+
+
+def _problem(graph: nx.MultiDiGraph, shown: PageView, state: ViewState, fmt: str,
+             check: Callable[[nx.MultiDiGraph, Any], str | None]) -> str | None:
+    """``check``'s answer for the request of this view in ``fmt``, or why there is none."""
     try:
-        request = make_request(graph, "html", shown.day, focus=state.focus, depth=state.depth,
+        request = make_request(graph, fmt, shown.day, focus=state.focus, depth=state.depth,
                                kinds=state.kinds, types=state.types,
                                diff_from=shown.scene.diff_from)
     except SnapshotError as error:
         return str(error)
-    return html_export.problem(graph, request)
+    return check(graph, request)
 
 
 def legend(drawn: Scene) -> dict[str, list[dict[str, Any]]]:
